@@ -1,0 +1,5 @@
+"""Allows `python -m ecgkg`."""
+
+from ecgkg.cli import main
+
+main()

@@ -1,0 +1,139 @@
+"""Generates the EURES countries and their National Coordination Offices from the EU authority tables.
+
+`data/authority/eures-countries.ttl` and `data/bodies/national-coordination-offices.ttl` are
+generated, never edited by hand: run `python -m ecgkg.authority` to rewrite them from the
+Publications Office tables in ../shared/data/nal/ (or the folder ECGKG_NAL_DIR names).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from pathlib import Path
+
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+
+from ecgkg.canonical import canonical_turtle, write_atomically
+from ecgkg.namespaces import ECG, ID, PREFIXES
+from ecgkg.sources import data_dir, project_root
+
+ECGNS = Namespace(ECG)
+SKOS = Namespace(PREFIXES["skos"])
+PROV = Namespace(PREFIXES["prov"])
+ORG = Namespace(PREFIXES["org"])
+CV = Namespace(PREFIXES["cv"])
+COUNTRY_SCHEME = URIRef("http://publications.europa.eu/resource/authority/country")
+EURES_REGULATION = URIRef("http://data.europa.eu/eli/reg/2016/589/oj")
+COUNTRY_GROUP_SCHEME = URIRef(ID + "country-group")
+NCO_COLLECTIVE = URIRef(ID + "org/NCOs")
+
+# The `group` column of country-eu-eea-ch.csv, and the IRI each value gets.
+COUNTRY_GROUPS = {
+    "EU": "EU",
+    "EEA-EFTA": "EEA-EFTA",
+    "EFTA (EURES participant)": "EFTA-EURES",
+}
+
+# Places where meetings were held: add a code here when a meeting elsewhere is added.
+PLACES_USED = ("ESP_AGP",)
+PLACE_SCHEME = URIRef("http://publications.europa.eu/resource/authority/place")
+
+COUNTRIES_FILE = Path("authority/eures-countries.ttl")
+PLACES_FILE = Path("authority/places.ttl")
+NCOS_FILE = Path("bodies/national-coordination-offices.ttl")
+
+
+def default_nal_dir() -> Path:
+    configured = os.environ.get("ECGKG_NAL_DIR")
+    if configured:
+        return Path(configured)
+    return project_root().parent / "shared" / "data" / "nal"
+
+
+def eures_countries(nal_dir: Path) -> list[dict[str, str]]:
+    """The 31 EURES countries as rows of the authority table extract, in file order."""
+    with open(nal_dir / "country-eu-eea-ch.csv", encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def country_graph(rows: list[dict[str, str]]) -> Graph:
+    graph = Graph()
+    graph.add((COUNTRY_GROUP_SCHEME, RDF.type, SKOS.ConceptScheme))
+    graph.add((COUNTRY_GROUP_SCHEME, SKOS.prefLabel,
+               Literal("Groups of EURES countries by their relation to the EU", lang="en")))
+    for label, slug in COUNTRY_GROUPS.items():
+        group = URIRef(f"{ID}country-group/{slug}")
+        graph.add((group, RDF.type, SKOS.Concept))
+        graph.add((group, SKOS.inScheme, COUNTRY_GROUP_SCHEME))
+        graph.add((group, SKOS.prefLabel, Literal(label, lang="en")))
+        graph.add((group, SKOS.notation, Literal(slug)))
+    for row in rows:
+        country = URIRef(row["uri"])
+        graph.add((country, RDF.type, SKOS.Concept))
+        graph.add((country, SKOS.inScheme, COUNTRY_SCHEME))
+        graph.add((country, SKOS.notation, Literal(row["code"])))
+        graph.add((country, SKOS.prefLabel, Literal(row["label_en"], lang="en")))
+        for language in ("de", "fr"):
+            if row.get(f"label_{language}"):
+                graph.add((country, SKOS.prefLabel, Literal(row[f"label_{language}"], lang=language)))
+        graph.add((country, ECGNS.euresCountryGroup,
+                   URIRef(f"{ID}country-group/{COUNTRY_GROUPS[row['group']]}")))
+        graph.add((country, PROV.wasDerivedFrom, COUNTRY_SCHEME))
+    return graph
+
+
+def place_graph(nal_dir: Path, codes: tuple[str, ...] = PLACES_USED) -> Graph:
+    graph = Graph()
+    with open(nal_dir / "place-all-en.csv", encoding="utf-8", newline="") as stream:
+        rows = {row["code"]: row for row in csv.DictReader(stream)}
+    for code in codes:
+        row = rows[code]
+        place = URIRef(row["uri"])
+        graph.add((place, RDF.type, SKOS.Concept))
+        graph.add((place, SKOS.inScheme, PLACE_SCHEME))
+        graph.add((place, SKOS.notation, Literal(code)))
+        graph.add((place, SKOS.prefLabel, Literal(row["label_en"], lang="en")))
+        graph.add((place, ECGNS.country, URIRef(PREFIXES["country"] + row["country_code"])))
+        graph.add((place, PROV.wasDerivedFrom, PLACE_SCHEME))
+    return graph
+
+
+def nco_graph(rows: list[dict[str, str]]) -> Graph:
+    graph = Graph()
+    for row in rows:
+        nco = URIRef(f"{ID}org/NCO-{row['code']}")
+        graph.add((nco, RDF.type, ECGNS.NationalCoordinationOffice))
+        graph.add((nco, SKOS.prefLabel,
+                   Literal(f"EURES National Coordination Office of {row['label_en']}", lang="en")))
+        graph.add((nco, ECGNS.acronym, Literal(f"NCO {row['ted_code']}")))
+        graph.add((nco, ECGNS.country, URIRef(row["uri"])))
+        graph.add((nco, ORG.memberOf, NCO_COLLECTIVE))
+        graph.add((nco, ECGNS.legalBasis, EURES_REGULATION))
+        graph.add((nco, PROV.wasDerivedFrom, EURES_REGULATION))
+    return graph
+
+
+def generated_files(nal_dir: Path) -> dict[Path, str]:
+    """Relative path under data/ -> canonical Turtle text."""
+    rows = eures_countries(nal_dir)
+    return {
+        COUNTRIES_FILE: canonical_turtle(country_graph(rows)),
+        PLACES_FILE: canonical_turtle(place_graph(nal_dir)),
+        NCOS_FILE: canonical_turtle(nco_graph(rows)),
+    }
+
+
+def write_authority_files(nal_dir: Path, target: Path) -> list[Path]:
+    written = []
+    for relative, text in generated_files(nal_dir).items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, text)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in write_authority_files(default_nal_dir(), data_dir()):
+        print(f"wrote {written_path}", file=sys.stderr)

@@ -1,0 +1,74 @@
+"""Canonical Turtle: the one serialisation every file in ontology/, data/ and shapes/ is kept in.
+
+Canonical means: parsed and re-serialised by rdflib's Turtle writer with the project's prefix
+table, so two curators who add the same triples produce the same bytes and diffs stay small.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import rdflib
+
+from ecgkg.errors import EcgkgError
+from ecgkg.namespaces import PREFIXES
+from ecgkg.sources import display_path
+
+FORMAT_COMMAND = "ecgkg format"
+
+
+def parse_turtle(path: Path) -> rdflib.Graph:
+    """rdflib graph of one Turtle file; a syntax error names the file and line."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as error:  # rdflib raises several unrelated types for bad syntax
+        raise EcgkgError(f"{display_path(path)}: syntax error: {error}") from None
+    return graph
+
+
+def canonical_turtle(graph: rdflib.Graph) -> str:
+    """The canonical Turtle text of a graph."""
+    out = rdflib.Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        out.bind(prefix, namespace, override=True, replace=True)
+    for triple in graph:
+        out.add(triple)
+    return out.serialize(format="turtle")
+
+
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write to a temporary file beside the target, then rename: never a half-written file."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class FormatResult:
+    path: Path
+    changed: bool
+
+
+def format_files(paths: list[Path], check: bool = False) -> list[FormatResult]:
+    """Rewrite Turtle files in canonical form, or with check=True only report which are not."""
+    results = []
+    for path in paths:
+        if path.suffix != ".ttl":
+            raise EcgkgError(f"{display_path(path)}: only Turtle (.ttl) files have a canonical form")
+        current = path.read_text(encoding="utf-8")
+        canonical = canonical_turtle(parse_turtle(path))
+        changed = current != canonical
+        if changed and not check:
+            write_atomically(path, canonical)
+        results.append(FormatResult(path, changed))
+    return results

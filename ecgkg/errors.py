@@ -1,0 +1,16 @@
+"""The error type every verb turns into a one-line message and an exit code."""
+
+from __future__ import annotations
+
+# Exit codes shared by all verbs: 0 success, 1 a negative finding (data does not conform, a
+# link is broken), 2 the run itself failed (bad input, unreadable file, unreachable endpoint).
+EXIT_FINDING = 1
+EXIT_ERROR = 2
+
+
+class EcgkgError(Exception):
+    """A failure the user can act on; the message names the file, line or value at fault."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
