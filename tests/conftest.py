@@ -1,0 +1,41 @@
+"""Shared test settings: where the project and the official ESCO release are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT_ROOT.parent / "shared"
+SUMMARY = SHARED / "sources" / "ecg-2023-11-malaga-executive-summary.md"
+
+
+def esco_release_dir() -> Path:
+    """The full official ESCO v1.1.1 package: ECGKG_ESCO_DIR, default ../shared/data/esco/v1.1.1."""
+    configured = os.environ.get("ECGKG_ESCO_DIR")
+    return Path(configured) if configured else SHARED / "data" / "esco" / "v1.1.1"
+
+
+@pytest.fixture(scope="session")
+def esco_dir() -> Path:
+    path = esco_release_dir()
+    # Never skipped: CI sets ECGKG_ESCO_DIR, and a missing package is a broken set-up.
+    assert (path / "en" / "occupations_en.csv.gz").is_file(), (
+        f"the ESCO v1.1.1 package is not at {path}: set ECGKG_ESCO_DIR to its folder"
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def summary_text() -> str:
+    assert SUMMARY.is_file(), f"the primary source is missing: {SUMMARY}"
+    return SUMMARY.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built():
+    from ecgkg.build import build
+
+    return build()
