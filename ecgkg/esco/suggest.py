@@ -1,0 +1,223 @@
+"""Propose ESCO occupations and skills for a phrase, from the local release files only.
+
+Labels and the phrase are normalised (accents folded, lower case, punctuation dropped, a light
+plural stemming), then scored:
+
+* 1.00 the phrase is a concept's preferred label; 0.95 an alternative label; 0.90 a hidden label;
+* below 0.85 otherwise: the IDF-weighted share of tokens the phrase and a label have in common
+  (a misspelt token counts by its similarity to the closest label token), blended with the
+  character similarity of the two strings, times 0.85 (and a little less for alternative and
+  hidden labels).
+
+Each concept is suggested once, for its best label. The index of a release is built once per
+process (about a second for v1.1.1) and reused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecgkg.errors import EcgkgError
+from ecgkg.esco.package import (
+    OCCUPATIONS,
+    SKILLS,
+    CsvFile,
+    check_release_dir,
+    find_file,
+    split_lines,
+)
+from ecgkg.sources import display_path
+
+KINDS = ("occupation", "skill")
+PREFERRED, ALTERNATIVE, HIDDEN = "preferred", "alternative", "hidden"
+EXACT_SCORES = {PREFERRED: 1.0, ALTERNATIVE: 0.95, HIDDEN: 0.9}
+PARTIAL_FACTOR = {PREFERRED: 1.0, ALTERNATIVE: 0.97, HIDDEN: 0.94}
+PARTIAL_CEILING = 0.85
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    iri: str
+    kind: str                 # occupation | skill
+    preferred_label: str
+    matched_label: str
+    label_type: str           # preferred | alternative | hidden
+    score: float
+
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case ASCII words separated by single spaces (accents folded, punctuation gone)."""
+    if text.isascii():
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text)
+        folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def _stem(token: str) -> str:
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def _tokens(normalised: str) -> frozenset[str]:
+    return frozenset(_stem(t) for t in normalised.split())
+
+
+@dataclass
+class _Entry:
+    concept: int          # index into _Index.concepts
+    label: str
+    label_type: str
+    norm: str
+    tokens: frozenset[str]
+
+
+class _Index:
+    def __init__(self) -> None:
+        self.concepts: list[tuple[str, str, str]] = []   # (iri, kind, preferred label)
+        self.entries: list[_Entry] = []
+        self.by_norm: dict[str, list[int]] = {}
+        self.by_token: dict[str, list[int]] = {}
+        self.idf: dict[str, float] = {}
+
+    def add_file(self, path: Path, spec, kind: str) -> None:
+        with CsvFile(path, spec) as f:
+            i_uri, i_pref = f.column("conceptUri"), f.column("preferredLabel")
+            i_alt, i_hidden = f.column("altLabels"), f.column("hiddenLabels")
+            for _, row in f.rows():
+                iri, pref = row[i_uri].strip(), row[i_pref].strip()
+                if not iri:
+                    continue
+                concept = len(self.concepts)
+                self.concepts.append((iri, kind, pref))
+                seen: set[str] = set()
+                labels = [(pref, PREFERRED)]
+                if i_alt is not None:
+                    labels += [(v, ALTERNATIVE) for v in split_lines(row[i_alt])]
+                if i_hidden is not None:
+                    labels += [(v, HIDDEN) for v in split_lines(row[i_hidden])]
+                for label, label_type in labels:
+                    norm = normalise(label)
+                    if not norm or norm in seen:
+                        continue
+                    seen.add(norm)
+                    index = len(self.entries)
+                    entry = _Entry(concept, label, label_type, norm, _tokens(norm))
+                    self.entries.append(entry)
+                    self.by_norm.setdefault(norm, []).append(index)
+                    for token in entry.tokens:
+                        self.by_token.setdefault(token, []).append(index)
+
+    def finish(self) -> None:
+        total = len(self.entries) or 1
+        self.idf = {t: math.log(1 + total / len(ids)) for t, ids in self.by_token.items()}
+        self.vocabulary = list(self.by_token)
+
+
+_CACHE: dict[tuple, _Index] = {}
+
+
+def _index(release_dir: Path, language: str) -> _Index:
+    release_dir = check_release_dir(Path(release_dir))
+    files = []
+    for spec, kind in ((OCCUPATIONS, "occupation"), (SKILLS, "skill")):
+        path = find_file(release_dir, spec, language)
+        if path is not None:
+            files.append((path, spec, kind))
+    if not files:
+        raise EcgkgError(
+            f"{display_path(release_dir)}: not an ESCO CSV package: no occupations_{language} "
+            f"or skills_{language} file (expected columns {OCCUPATIONS.describe()})"
+        )
+    key = tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p, _, _ in files)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _Index()
+        for path, spec, kind in files:
+            cached.add_file(path, spec, kind)
+        cached.finish()
+        _CACHE.clear()
+        _CACHE[key] = cached
+    return cached
+
+
+def suggest(text: str, release_dir: Path, kind: str | None = None, top: int = 10,
+            language: str = "en") -> list[Suggestion]:
+    """The ``top`` best ESCO concepts for a phrase, best first (ties by label, then IRI)."""
+    if kind is not None and kind not in KINDS:
+        raise EcgkgError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
+    if top < 1:
+        raise EcgkgError("top must be at least 1")
+    query = normalise(text)
+    if not query:
+        raise EcgkgError(f"nothing to match in {text!r}: give a few words")
+    index = _index(release_dir, language)
+    query_tokens = _tokens(query)
+
+    # Query tokens the labels do not use are matched to the closest label tokens.
+    weights: dict[str, float] = {}
+    for token in query_tokens:
+        if token in index.by_token:
+            weights[token] = 1.0
+        else:
+            for close in difflib.get_close_matches(token, index.vocabulary, n=3, cutoff=0.8):
+                similarity = difflib.SequenceMatcher(None, token, close).ratio()
+                weights[close] = max(weights.get(close, 0.0), similarity)
+    idf = index.idf
+    default_idf = math.log(1 + len(index.entries))
+    query_weight = sum(idf.get(t, default_idf) for t in query_tokens)
+
+    best: dict[int, tuple[float, int]] = {}   # concept -> (score, entry)
+
+    def keep(entry_id: int, score: float) -> None:
+        entry = index.entries[entry_id]
+        if kind is not None and index.concepts[entry.concept][1] != kind:
+            return
+        current = best.get(entry.concept)
+        if current is None or score > current[0]:
+            best[entry.concept] = (score, entry_id)
+
+    for entry_id in index.by_norm.get(query, ()):
+        keep(entry_id, EXACT_SCORES[index.entries[entry_id].label_type])
+
+    overlap: dict[int, float] = {}
+    for token, weight in weights.items():
+        token_idf = idf[token]
+        for entry_id in index.by_token[token]:
+            overlap[entry_id] = overlap.get(entry_id, 0.0) + weight * token_idf
+    ranked = []
+    for entry_id, shared in overlap.items():
+        entry = index.entries[entry_id]
+        label_weight = sum(idf[t] for t in entry.tokens)
+        union = query_weight + label_weight - shared
+        ranked.append((shared / union if union > 0 else 0.0, entry_id))
+    ranked.sort(reverse=True)
+    for token_score, entry_id in ranked[: max(300, top * 20)]:
+        entry = index.entries[entry_id]
+        if entry.norm == query:
+            continue  # scored as an exact match above
+        characters = difflib.SequenceMatcher(None, query, entry.norm).ratio()
+        score = PARTIAL_CEILING * PARTIAL_FACTOR[entry.label_type] * (
+            0.7 * token_score + 0.3 * characters)
+        keep(entry_id, score)
+
+    suggestions = []
+    for concept, (score, entry_id) in best.items():
+        iri, concept_kind, pref = index.concepts[concept]
+        entry = index.entries[entry_id]
+        suggestions.append(Suggestion(iri, concept_kind, pref, entry.label, entry.label_type,
+                                      round(score, 4)))
+    suggestions.sort(key=lambda s: (-s.score, s.preferred_label, s.iri))
+    return suggestions[:top]
