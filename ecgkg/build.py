@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecgkg import store
-from ecgkg.sources import bundled_files, rdf_files
+from ecgkg.sources import bundled_files, graph_iri, rdf_files
 
 CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?instances)
@@ -20,14 +20,19 @@ ORDER BY DESC(?instances) ?class
 
 @dataclass
 class Built:
-    """The loaded dataset and what went into it."""
+    """The loaded dataset and the files that went into it, in load order."""
 
     store: ox.Store
-    triples_per_file: dict[Path, int]
+    files: list[Path]
+
+    @property
+    def triples_per_file(self) -> dict[Path, int]:
+        sizes = store.graph_sizes(self.store)
+        return {path: sizes.get(graph_iri(path), 0) for path in self.files}
 
     @property
     def triple_count(self) -> int:
-        return sum(self.triples_per_file.values())
+        return len(self.store)
 
     def class_counts(self) -> list[tuple[str, int]]:
         """Instances per rdf:type across all graphs, most frequent first."""
@@ -40,5 +45,4 @@ class Built:
 def build(paths: list[Path] | None = None) -> Built:
     """Load the given files and folders, or the bundled ontology and data when none are given."""
     files = rdf_files(paths) if paths else bundled_files()
-    dataset, counts = store.load_files(files)
-    return Built(dataset, counts)
+    return Built(store.load_files(files), files)

@@ -31,41 +31,44 @@ def syntax_error_message(path: Path, error: SyntaxError) -> str:
     return f"{display_path(path)}{line}: syntax error: {reason}"
 
 
-def load_file(store: ox.Store, path: Path) -> int:
-    """Parse one file into its own named graph; returns its triple count. Nothing is added on error."""
+def load_file(store: ox.Store, path: Path) -> None:
+    """Parse one file into its own named graph. A load is a transaction: nothing is added on error."""
     rdf_format = OX_FORMATS.get(path.suffix)
     if rdf_format is None:
         raise EcgkgError(f"{display_path(path)}: unsupported RDF file suffix {path.suffix!r}")
     graph = ox.NamedNode(graph_iri(path))
-    scratch = ox.Store()
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise EcgkgError(f"{display_path(path)}: cannot read: {error.strerror}") from None
     try:
         if rdf_format.supports_datasets:
-            # Quads keep the file's own graphs only when it names them; default-graph quads go
-            # to the file's graph like every other file.
-            scratch.load(data, format=rdf_format, base_iri=graph.value)
-            quads = [
+            # Quads keep the graphs the file names; its default graph becomes the file's graph.
+            scratch = ox.Store()
+            scratch.load(path=str(path), format=rdf_format, base_iri=graph.value)
+            store.extend(
                 ox.Quad(q.subject, q.predicate, q.object,
                         graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
                 for q in scratch
-            ]
+            )
         else:
-            scratch.load(data, format=rdf_format, base_iri=graph.value, to_graph=graph)
-            quads = list(scratch)
+            store.load(path=str(path), format=rdf_format, base_iri=graph.value, to_graph=graph)
     except SyntaxError as error:
         raise EcgkgError(syntax_error_message(path, error)) from None
-    store.extend(quads)
-    return len(quads)
+    except OSError as error:
+        raise EcgkgError(f"{display_path(path)}: cannot read: {error.strerror or error}") from None
 
 
-def load_files(paths: list[Path]) -> tuple[ox.Store, dict[Path, int]]:
-    """A fresh in-memory store with every file in its own named graph, and triples per file."""
+def load_files(paths: list[Path]) -> ox.Store:
+    """A fresh in-memory store with every file in its own named graph."""
     store = ox.Store()
-    counts = {path: load_file(store, path) for path in paths}
-    return store, counts
+    for path in paths:
+        load_file(store, path)
+    return store
+
+
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def graph_sizes(store: ox.Store) -> dict[str, int]:
+    """Triples per named graph."""
+    return {row["g"].value: int(row["n"].value) for row in store.query(GRAPH_SIZES)}
 
 
 def query(store: ox.Store, sparql: str, substitutions: dict | None = None):

@@ -58,7 +58,7 @@ def _value(term) -> str | None:
 def read_links(data_dir: Path) -> list[EscoLink]:
     """Every ESCO link in the data files, sorted by link IRI."""
     files = link_files(data_dir)
-    store, _ = load_files(files)
+    store = load_files(files)
     found: dict[str, dict] = {}
     for solution in query(store, _LINKS):
         link = solution["link"]
