@@ -81,43 +81,76 @@ def build_command(paths: tuple[Path, ...]) -> None:
                 return f"{prefix}:{iri[len(namespace):]}"
         return f"<{iri}>"
 
-    click.echo(f"{len(built.triples_per_file)} files, {built.triple_count} triples")
+    click.echo(f"{len(built.files)} files, {built.triple_count} triples")
     click.echo("instances per class:")
     for iri, count in built.class_counts():
         click.echo(f"  {count:6d}  {short(iri)}")
 
 
+def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--param name=value pairs (repeatable) as a dict; the value may hold '=' and spaces."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise EcgkgError(f"--param {pair}: expected NAME=VALUE")
+        if name.strip() in values:
+            raise EcgkgError(f"--param {name.strip()}: given twice")
+        values[name.strip()] = value
+    return values
+
+
+def endpoint_options(function):
+    function = click.option(
+        "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+        help="Seconds to wait for the endpoint before giving up.")(function)
+    return click.option(
+        "--endpoint", metavar="URL",
+        help="A SPARQL 1.1 query endpoint to use instead of the embedded store; its default "
+        "graph must be the union of the named graphs. Credentials: ECGKG_ENDPOINT_USER and "
+        "ECGKG_ENDPOINT_PASSWORD.")(function)
+
+
 @main.command("query")
-@click.argument("query_file", metavar="QUERY")
+@click.argument("query_ref", metavar="NAME|FILE|-")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter (repeatable); `ecgkg queries` lists each query's "
+              "parameters and types.")
 @click.option("--format", "-f", "fmt", type=click.Choice(QUERY_FORMATS), default="table",
               show_default=True, help="Output: a table for people, CSV/TSV/JSON/Markdown for "
-              "tools; CONSTRUCT and DESCRIBE results take an RDF format.")
+              "tools; CONSTRUCT and DESCRIBE results take an RDF format (ttl by default).")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
               help="Query these files or folders instead of the bundled data (repeatable).")
-def query_command(query_file: str, fmt: str, data_paths: tuple[Path, ...]) -> None:
-    """Run a SPARQL query (a .rq file, or - for standard input) on the embedded store.
+@endpoint_options
+def query_command(query_ref: str, params: tuple[str, ...], fmt: str,
+                  data_paths: tuple[Path, ...], endpoint: str | None, timeout: float) -> None:
+    """Run a bundled query by NAME, a SPARQL FILE, or - (standard input).
 
-    The query sees the union of all graphs, so it needs no GRAPH clause.
+    Runs on the embedded store (the union of all graphs, so queries need no GRAPH clause), or
+    with --endpoint on any SPARQL 1.1 endpoint, with the same output. Parameters are bound as
+    typed RDF terms, never pasted into the query text.
 
     \b
     Example:
-      ecgkg query queries/meetings-by-year.rq
+      ecgkg query meetings-by-year
+      ecgkg query meeting-agenda --param meeting=https://w3id.org/ecgkg/id/meeting/ECG-2023-11-22
+      ecgkg query esco-concepts-by-period -p from=2023-01-01 -p to=2023-12-31 --format csv
+      ecgkg query queries/strategies.rq --endpoint http://127.0.0.1:7878/query
       echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | ecgkg query - --format csv
     """
-    from ecgkg.query import run_query
+    from ecgkg.library import resolve
+    from ecgkg.query import run
 
-    sparql = read_query_text(query_file)
-    result = run_query(built_from(data_paths), sparql)
+    if endpoint and data_paths:
+        raise EcgkgError("--data and --endpoint exclude each other: the endpoint has its own data")
+    query = resolve(query_ref, sys.stdin.read() if query_ref == "-" else None)
+    values = parse_params(params)
+    if endpoint:
+        result = run(query, values, endpoint=endpoint, timeout=timeout)
+    else:
+        query.bindings(values)  # bad parameters fail before the data is loaded
+        result = run(query, values, built=built_from(data_paths))
     click.echo(result.render(fmt), nl=False)
-
-
-def read_query_text(query_file: str) -> str:
-    if query_file == "-":
-        return sys.stdin.read()
-    path = Path(query_file)
-    if not path.is_file():
-        raise EcgkgError(f"{query_file}: no such query file")
-    return path.read_text(encoding="utf-8")
 
 
 @main.command("export")
@@ -168,6 +201,147 @@ def format_command(check: bool, paths: tuple[Path, ...]) -> None:
     click.echo(f"{len(files)} files, {len(changed)} {'not canonical' if check else 'rewritten'}",
                err=True)
     if check and changed:
+        sys.exit(1)
+
+
+@main.command("queries")
+@click.option("--verbose", "-v", is_flag=True, help="Also show descriptions and defaults.")
+def queries_command(verbose: bool) -> None:
+    """List the bundled queries (queries/*.rq) with their titles and parameters.
+
+    Run one with `ecgkg query NAME`, binding parameters with --param NAME=VALUE.
+
+    \b
+    Example:
+      ecgkg queries
+      ecgkg queries --verbose
+    """
+    import textwrap
+
+    from ecgkg.library import library
+
+    queries = library()
+    width = max((len(q.name) for q in queries), default=0)
+    for query in queries:
+        click.echo(f"{query.name.ljust(width)}  {query.title}")
+        indent = " " * (width + 2)
+        if verbose and query.description:
+            for line in textwrap.wrap(query.description, 96 - len(indent)):
+                click.echo(indent + line)
+        for param in query.params:
+            line = f"{indent}--param {param.name}=<{param.type}>"
+            if verbose:
+                line += f"  {param.description} (default: {param.default})"
+            click.echo(line)
+
+
+@main.command("load")
+@click.option("--endpoint", metavar="URL",
+              help="The store's SPARQL query endpoint; for Oxigraph (.../query) the Graph Store "
+              "Protocol URL is guessed from it (.../store).")
+@click.option("--graph-store", metavar="URL",
+              help="The store's SPARQL 1.1 Graph Store Protocol URL (Oxigraph: .../store; "
+              "Fuseki: .../DATASET/data).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds to wait for each graph's upload.")
+@paths_argument
+def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
+                 paths: tuple[Path, ...]) -> None:
+    """Validate the graph, then load it into a triple store, one named graph per file.
+
+    Nothing is sent if `ecgkg validate` finds a violation (exit 1). Each file's named graph is
+    replaced whole by an HTTP PUT (SPARQL 1.1 Graph Store Protocol), so loading again gives the
+    same store; if a PUT fails, the graphs before it are new and the others old, and the
+    message names both. Credentials: ECGKG_ENDPOINT_USER and ECGKG_ENDPOINT_PASSWORD. Queries
+    expect the store's default graph to be the union of its named graphs (Oxigraph:
+    `oxigraph serve --union-default-graph`).
+
+    \b
+    Example:
+      ecgkg load --endpoint http://127.0.0.1:7878/query
+      ecgkg load --graph-store http://localhost:3030/ecgkg/data
+    """
+    from ecgkg.load import load
+
+    if not endpoint and not graph_store:
+        raise EcgkgError("give --endpoint URL (Oxigraph) or --graph-store URL")
+
+    report = load(endpoint, graph_store, list(paths) or None, timeout=timeout,
+                  progress=lambda line: click.echo(line, err=True))
+    if report.failure:
+        new = " ".join(g.graph for g in report.loaded) or "none"
+        old = " ".join(g.graph for g in report.not_loaded)
+        uncertain = (" (the first may yet become new: its upload timed out)"
+                     if report.failure_uncertain else "")
+        raise EcgkgError(f"load stopped at {report.failure}; new (loaded): {new}; "
+                         f"old (not loaded){uncertain}: {old}")
+    click.echo(f"{len(report.loaded)} graphs, {report.triple_count} triples loaded into "
+               f"{report.graph_store}", err=True)
+
+
+@main.command("serve")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True,
+              help="Port on 127.0.0.1.")
+@click.option("--location", type=click.Path(path_type=Path, file_okay=False),
+              help="Database folder to (re)load and keep (default: a temporary folder, removed "
+              "on exit).")
+@paths_argument
+def serve_command(port: int, location: Path | None, paths: tuple[Path, ...]) -> None:
+    """Serve the graph read-only as a SPARQL endpoint on 127.0.0.1, until Ctrl-C.
+
+    Starts the Oxigraph server (`pip install oxigraph`) on a database loaded with the graph,
+    each file in its own named graph and their union as the default graph, and prints its URL
+    for `ecgkg query --endpoint` or any SPARQL client.
+
+    \b
+    Example:
+      ecgkg serve --port 7878
+      ecgkg query meetings-by-year --endpoint http://127.0.0.1:7878/query
+    """
+    from ecgkg.serve import serve
+
+    serve(port, location, list(paths) or None, announce=lambda text: click.echo(text, err=True))
+
+
+@main.command("validate")
+@click.option("--format", "-f", "fmt", default="text", show_default=True,
+              type=click.Choice(("text", "json", "turtle", "junit", "sarif", "github")),
+              help="text for people (grouped by file); json, turtle (the SHACL report graph), "
+              "junit, sarif (2.1.0) or github (workflow annotations) for tools.")
+@click.option("--fail-on", default="violation", show_default=True,
+              type=click.Choice(("violation", "warning", "info")),
+              help="Exit 1 when a result is at least this severe.")
+@click.option("--shapes", "shapes_path", type=click.Path(path_type=Path),
+              help="Validate against the shapes in this file or folder instead of shapes/ "
+              "(they are first checked against SHACL-SHACL).")
+@click.option("--context", "context", multiple=True, type=click.Path(path_type=Path),
+              help="Also load these files or folders (such as data) so references resolve; only "
+              "results on nodes of PATHS are reported, and a context file describing the same "
+              "things as one of PATHS is left out (repeatable).")
+@paths_argument
+def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
+                     context: tuple[Path, ...], paths: tuple[Path, ...]) -> None:
+    """Check data files or folders (default: data/) against the SHACL shapes in shapes/.
+
+    Every result names its severity, focus node, path, value, message, shape and constraint,
+    and the file and line where the focus node is defined. The ontology's class hierarchy is
+    always available. Exit status: 0 conforms, 1 a result at or above --fail-on, 2 the run
+    failed (unreadable file, syntax error, undeclared prefix, bad shapes).
+
+    \b
+    Example:
+      ecgkg validate
+      ecgkg validate --context data ~/drafts/ECG-2024-03-20.ttl
+      ecgkg validate --format sarif > ecgkg.sarif
+      ecgkg validate --format github --fail-on warning
+    """
+    from ecgkg.reports import render
+    from ecgkg.validate import validate
+
+    report = validate(list(paths) or None, shapes=shapes_path, context=list(context))
+    color = fmt == "text" and sys.stdout.isatty()
+    click.echo(render(report, fmt, fail_on=fail_on, color=color), nl=False, color=color)
+    if report.failed(fail_on):
         sys.exit(1)
 
 

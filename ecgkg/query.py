@@ -1,4 +1,12 @@
-"""`ecgkg query`: run SPARQL on the embedded store and return results in a chosen format."""
+"""`ecgkg query`: run SPARQL on the embedded store or on a remote endpoint, in a chosen format.
+
+Parameters are bound as RDF terms, never pasted into the query as text. On the embedded store
+they go through pyoxigraph's `substitutions` where pyoxigraph supports it: a SELECT query whose
+projection names the parameter (pyoxigraph 0.5 rejects substitutions for ASK, for `SELECT *` and
+for variables outside the projection, and ignores them in CONSTRUCT). Everywhere else, and on
+remote endpoints, `VALUES ?name { term }` opens the WHERE group, with the term written in
+N-Triples syntax (see `ecgkg.library.bind_values`). Both bind the variable in the same scope.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,8 @@ import pyoxigraph as ox
 from ecgkg import store
 from ecgkg.build import Built
 from ecgkg.errors import EcgkgError
-from ecgkg.results import TABULAR_FORMATS, format_rows
+from ecgkg.library import NamedQuery, bind_values, parse_query, select_variables
+from ecgkg.results import TABULAR_FORMATS, format_rows, term_text
 
 # RDF formats for CONSTRUCT and DESCRIBE results, by the name users type.
 GRAPH_FORMATS = {
@@ -51,14 +60,11 @@ class QueryResult:
 
     def sorted_rows(self) -> list[tuple[str, ...]]:
         """Rows as tuples of strings in a stable order: what tests compare."""
-        from ecgkg.results import term_text
-
         return sorted(tuple(term_text(t) for t in row) for row in self.rows)
 
 
-def run_query(built: Built, sparql: str, substitutions: dict | None = None) -> QueryResult:
-    """Run one query over the union of the built dataset's graphs."""
-    answer = store.query(built.store, sparql, substitutions)
+def from_oxigraph(answer) -> QueryResult:
+    """A QueryResult from what pyoxigraph's Store.query returns."""
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = [[solution[v] for v in variables] for solution in answer]
@@ -66,3 +72,42 @@ def run_query(built: Built, sparql: str, substitutions: dict | None = None) -> Q
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(answer))
     return QueryResult("graph", triples=list(answer))
+
+
+def run_query(built: Built, sparql: str, substitutions: dict | None = None) -> QueryResult:
+    """Run one query over the union of the built dataset's graphs."""
+    return from_oxigraph(store.query(built.store, sparql, substitutions))
+
+
+def prepare(query: NamedQuery, values: dict[str, str] | None = None,
+            remote: bool = False) -> tuple[str, dict]:
+    """The text to send and the pyoxigraph substitutions, with every parameter bound.
+
+    Raises EcgkgError for an unknown parameter or a value that is not of the declared type.
+    """
+    bindings = query.bindings(values)
+    if not bindings:
+        return query.text, {}
+    projected = select_variables(query.text) or []
+    if not remote and all(name in projected for name in bindings):
+        return query.text, {ox.Variable(name): term for name, term in bindings.items()}
+    return bind_values(query.text, bindings), {}
+
+
+def run(query: NamedQuery | str, values: dict[str, str] | None = None, *,
+        built: Built | None = None, endpoint: str | None = None,
+        timeout: float = 30.0) -> QueryResult:
+    """Run a query with its parameters on the embedded store (`built`, else the bundled data)
+    or, given `endpoint`, on a SPARQL 1.1 endpoint (see ecgkg.remote)."""
+    if isinstance(query, str):
+        query = parse_query(query, "<query>")
+    sparql, substitutions = prepare(query, values, remote=endpoint is not None)
+    if endpoint is not None:
+        from ecgkg.remote import endpoint_query
+
+        return endpoint_query(endpoint, sparql, timeout=timeout)
+    if built is None:
+        from ecgkg.build import build
+
+        built = build()
+    return run_query(built, sparql, substitutions)

@@ -59,3 +59,38 @@ def format_rows(variables: list[str], rows: list[list[object | None]], fmt: str)
     out = [line(variables), line(["-" * w for w in widths])] + [line(r) for r in texts]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def term_from_json(binding: dict) -> object:
+    """A pyoxigraph term from one SPARQL 1.1 Query Results JSON binding (the inverse of term_json).
+
+    Remote answers go through this so that they render exactly as local ones do.
+    """
+    kind = binding.get("type")
+    value = binding.get("value")
+    if kind == "triple":  # SPARQL 1.2 / RDF-star quoted triples
+        return ox.Triple(*(term_from_json(value[k]) for k in ("subject", "predicate", "object")))
+    if not isinstance(value, str):
+        raise TypeError(f"a binding without a string value: {binding!r}")
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value) if value else ox.BlankNode()
+    if kind in ("literal", "typed-literal"):  # typed-literal: the pre-Recommendation form
+        if "xml:lang" in binding:
+            return ox.Literal(value, language=binding["xml:lang"])
+        if "datatype" in binding:
+            return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+        return ox.Literal(value)
+    raise ValueError(f"unknown binding type {kind!r}")
+
+
+def rows_from_json(document: dict) -> tuple[list[str], list[list[object | None]]]:
+    """Variables and rows (pyoxigraph terms, None where unbound) from SPARQL JSON results."""
+    try:
+        variables = list(document["head"].get("vars", []))
+        bindings = document["results"]["bindings"]
+        rows = [[term_from_json(b[v]) if v in b else None for v in variables] for b in bindings]
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"not SPARQL JSON results ({error!r})") from None
+    return variables, rows

@@ -1,0 +1,406 @@
+"""Named queries: load queries/*.rq, check their headers, and bind their typed parameters.
+
+A query file starts with a header of grlc-like comment lines, then the SPARQL text:
+
+    #+ title: The agenda of one meeting, in order
+    #+ description: Every agenda item of the meeting and of the events combined with it.
+    #+ param: meeting iri https://w3id.org/ecgkg/id/meeting/ECG-2023-11-22 "The meeting"
+    #+ columns: event position item title presenter
+    #+ tags: meetings
+
+`param` takes a name (the query's `?name` variable), a type (iri, string, date, integer, gYear,
+lang-string), a default written as a user types it on the command line (quote it when it holds
+spaces) and a quoted description. `columns` lists the SELECT variables in order. Parameters are
+bound as RDF terms, never spliced into the query as text: see `bind_values`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ecgkg.errors import EcgkgError
+from ecgkg.namespaces import PREFIXES
+from ecgkg.sources import display_path, queries_dir
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = ("iri", "string", "date", "integer", "gYear", "lang-string")
+HEADER_KEYS = ("title", "description", "param", "columns", "tags")
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+# ---- parameter values: what a user types -> one RDF term of the declared type
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INTEGER = re.compile(r"[+-]?\d+")
+_GYEAR = re.compile(r"-?\d{4,}")
+_LANG_STRING = re.compile(r"(.*)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)", re.DOTALL)
+_CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):(?!//)(.*)", re.DOTALL)
+
+
+def parse_value(kind: str, value: str) -> ox.NamedNode | ox.Literal:
+    """The RDF term a command-line value stands for; raises ValueError with the expected form.
+
+    iri: an absolute IRI, optionally in <...>, or prefix:local with one of the project's
+    prefixes (ecgid:org/ECO); string: any text; date: YYYY-MM-DD; integer: digits with an
+    optional sign; gYear: a year such as 2025; lang-string: text@lang (Investigo@es).
+    """
+    if kind == "iri":
+        iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+        curie = _CURIE.fullmatch(iri)
+        if curie and curie.group(1) in PREFIXES:
+            iri = PREFIXES[curie.group(1)] + curie.group(2)
+        try:
+            return ox.NamedNode(iri)
+        except ValueError as error:
+            raise ValueError(f"not an absolute IRI ({error})") from None
+    if kind == "string":
+        return ox.Literal(value)
+    if kind == "date":
+        try:
+            if not _DATE.fullmatch(value):
+                raise ValueError
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not a date (expected YYYY-MM-DD, e.g. 2023-11-22)") from None
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+    if kind == "integer":
+        if not _INTEGER.fullmatch(value):
+            raise ValueError("not an integer (expected digits, e.g. 5)")
+        return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+    if kind == "gYear":
+        if not _GYEAR.fullmatch(value):
+            raise ValueError("not a year (expected four digits, e.g. 2025)")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear"))
+    if kind == "lang-string":
+        match = _LANG_STRING.fullmatch(value)
+        if not match:
+            raise ValueError("not a language-tagged string (expected text@lang, e.g. Investigo@es)")
+        try:
+            return ox.Literal(match.group(1), language=match.group(2))
+        except ValueError as error:
+            raise ValueError(f"bad language tag ({error})") from None
+    raise ValueError(f"unknown parameter type {kind!r} (one of {', '.join(PARAM_TYPES)})")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter: the query variable it binds, its type, default and meaning."""
+
+    name: str
+    type: str
+    default: str
+    description: str
+
+    def term(self, value: str | None = None) -> ox.NamedNode | ox.Literal:
+        text = self.default if value is None else value
+        try:
+            return parse_value(self.type, text)
+        except ValueError as error:
+            raise EcgkgError(f"--param {self.name}={text}: {error}") from None
+
+
+# ---- a small SPARQL lexer: enough to find keywords, variables and braces outside strings,
+# IRIs and comments (the query itself is parsed by the engine that runs it).
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+  | (?P<word>[A-Za-z0-9_:\u00C0-\uFFFF][A-Za-z0-9_:.\-%\u00B7-\uFFFF]*)
+  | (?P<punct>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def tokens(sparql: str) -> list[Token]:
+    """Significant tokens (no spaces or comments) with their offsets in the text."""
+    out = []
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup
+        if kind not in ("space", "comment"):
+            out.append(Token(kind, match.group(), match.start(), match.end()))
+    return out
+
+
+def _form_index(toks: list[Token]) -> int | None:
+    for i, tok in enumerate(toks):
+        if tok.kind == "word" and tok.text.upper() in QUERY_FORMS:
+            return i
+    return None
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK (None for an update or unreadable text)."""
+    toks = tokens(sparql)
+    i = _form_index(toks)
+    return toks[i].text.upper() if i is not None else None
+
+
+def select_variables(sparql: str) -> list[str] | None:
+    """The projected variables of a SELECT query, in order; None for SELECT * or other forms."""
+    toks = tokens(sparql)
+    i = _form_index(toks)
+    if i is None or toks[i].text.upper() != "SELECT":
+        return None
+    names: list[str] = []
+    depth = 0
+    after_as = False
+    for tok in toks[i + 1:]:
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+        elif depth == 0 and (tok.text == "{" or tok.text.upper() in ("WHERE", "FROM")):
+            break
+        elif depth == 0 and tok.text == "*":
+            return None
+        elif tok.kind == "var" and (depth == 0 or after_as):
+            names.append(tok.text[1:])
+        after_as = tok.kind == "word" and tok.text.upper() == "AS"
+    return names
+
+
+def variables_used(sparql: str) -> set[str]:
+    return {tok.text[1:] for tok in tokens(sparql) if tok.kind == "var"}
+
+
+def where_group_offset(sparql: str) -> int | None:
+    """Offset just after the `{` that opens the query's WHERE group, or None if it has none."""
+    toks = tokens(sparql)
+    i = _form_index(toks)
+    if i is None:
+        return None
+    form = toks[i].text.upper()
+    parens = 0
+    template_skipped = False
+    j = i + 1
+    while j < len(toks):
+        tok = toks[j]
+        if tok.text == "(":
+            parens += 1
+        elif tok.text == ")":
+            parens -= 1
+        elif parens == 0 and tok.kind == "word" and tok.text.upper() == "WHERE":
+            following = toks[j + 1] if j + 1 < len(toks) else None
+            if following is None or following.text != "{":
+                return None
+            if form == "CONSTRUCT" and not template_skipped:
+                return None  # CONSTRUCT WHERE { triples }: no room for VALUES inside
+            return following.end
+        elif parens == 0 and tok.text == "{":
+            if form == "CONSTRUCT" and not template_skipped:
+                depth = 0
+                while j < len(toks):
+                    depth += {"{": 1, "}": -1}.get(toks[j].text, 0)
+                    if depth == 0:
+                        break
+                    j += 1
+                template_skipped = True
+            else:
+                return tok.end
+        j += 1
+    return None
+
+
+def bind_values(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """The query with `VALUES ?name { term }` at the start of its WHERE group, one per binding.
+
+    Each term is written in its N-Triples form by pyoxigraph, which escapes quotes, backslashes
+    and line breaks in literals and accepts only valid IRIs, so a value full of SPARQL syntax
+    stays one RDF term. A query without a WHERE group (CONSTRUCT WHERE, DESCRIBE <iri>) gets a
+    trailing VALUES clause instead.
+    """
+    if not bindings:
+        return sparql
+    clause = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
+    offset = where_group_offset(sparql)
+    if offset is None:
+        return f"{sparql}\n{clause}\n"
+    return f"{sparql[:offset]} {clause}\n{sparql[offset:]}"
+
+
+# ---- query files and their headers
+
+
+@dataclass
+class NamedQuery:
+    """A query with its header: a bundled file, a user's file, or standard input."""
+
+    name: str
+    text: str
+    path: Path | None = None
+    title: str = ""
+    description: str = ""
+    params: list[Param] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def form(self) -> str | None:
+        return query_form(self.text)
+
+    def param(self, name: str) -> Param:
+        for param in self.params:
+            if param.name == name:
+                return param
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise EcgkgError(f"--param {name}: {self.name} has no parameter {name!r} "
+                         f"(its parameters: {known})")
+
+    def bindings(self, values: dict[str, str] | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
+        """A term for every declared parameter: the value given, else the default."""
+        values = dict(values or {})
+        for name in values:
+            self.param(name)
+        return {p.name: p.term(values.get(p.name)) for p in self.params}
+
+
+def _where(path: Path | None, name: str, line: int) -> str:
+    return f"{display_path(path) if path else name}:{line}"
+
+
+def parse_query(text: str, name: str, path: Path | None = None, strict: bool = False) -> NamedQuery:
+    """Read a query's header and check it against the query.
+
+    Every file is checked for well-formed header lines, parameter types, defaults of the right
+    type, parameters the query uses and columns that match its SELECT clause. `strict` (the
+    bundled library) also demands a title, a description, and columns for a SELECT query.
+    """
+    query = NamedQuery(name=name, text=text, path=path)
+    descriptions: list[str] = []
+    seen: set[str] = set()
+    in_header = True
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if in_header and (not line or (line.startswith("#") and not line.startswith("#+"))):
+            continue
+        if not line.startswith("#+"):
+            in_header = False
+            continue
+        where = _where(path, name, number)
+        if not in_header:
+            raise EcgkgError(f"{where}: header line after the query text starts: {line}")
+        key, colon, value = line[2:].partition(":")
+        key, value = key.strip(), value.strip()
+        if not colon or key not in HEADER_KEYS:
+            raise EcgkgError(f"{where}: unknown header line {line!r} "
+                             f"(expected #+ KEY: VALUE with KEY one of {', '.join(HEADER_KEYS)})")
+        if key in seen and key in ("title", "columns"):
+            raise EcgkgError(f"{where}: second #+ {key}: line")
+        seen.add(key)
+        if key == "title":
+            query.title = value
+        elif key == "description":
+            descriptions.append(value)
+        elif key == "columns":
+            query.columns = [c.lstrip("?$") for c in value.split()]
+        elif key == "tags":
+            query.tags += [t for t in re.split(r"[\s,]+", value) if t]
+        elif key == "param":
+            query.params.append(_parse_param(value, where, query))
+    query.description = " ".join(descriptions)
+    _check(query, strict)
+    return query
+
+
+def _parse_param(value: str, where: str, query: NamedQuery) -> Param:
+    try:
+        parts = shlex.split(value)
+    except ValueError as error:
+        raise EcgkgError(f"{where}: #+ param: {error}") from None
+    if len(parts) != 4:
+        raise EcgkgError(f'{where}: #+ param: expected NAME TYPE DEFAULT "DESCRIPTION", '
+                         f"got {len(parts)} fields")
+    name, kind, default, description = parts
+    if not NAME_PATTERN.fullmatch(name):
+        raise EcgkgError(f"{where}: #+ param: {name!r} is not a variable name")
+    if kind not in PARAM_TYPES:
+        raise EcgkgError(f"{where}: #+ param {name}: unknown type {kind!r} "
+                         f"(one of {', '.join(PARAM_TYPES)})")
+    if any(p.name == name for p in query.params):
+        raise EcgkgError(f"{where}: #+ param {name}: declared twice")
+    try:
+        parse_value(kind, default)
+    except ValueError as error:
+        raise EcgkgError(f"{where}: #+ param {name}: default {default!r}: {error}") from None
+    return Param(name, kind, default, description)
+
+
+def _check(query: NamedQuery, strict: bool) -> None:
+    label = display_path(query.path) if query.path else query.name
+    form = query.form
+    if form is None:
+        raise EcgkgError(f"{label}: no SELECT, CONSTRUCT, DESCRIBE or ASK query found")
+    used = variables_used(query.text)
+    for param in query.params:
+        if param.name not in used:
+            raise EcgkgError(f"{label}: parameter {param.name} is declared but the query "
+                             f"never uses ?{param.name}")
+    if strict:
+        missing = [k for k in ("title", "description") if not getattr(query, k)]
+        if form == "SELECT" and not query.columns:
+            missing.append("columns")
+        if missing:
+            raise EcgkgError(f"{label}: header lacks {', '.join('#+ ' + k for k in missing)}")
+    if query.columns:
+        if form != "SELECT":
+            raise EcgkgError(f"{label}: #+ columns: given for a {form} query, which has none")
+        projected = select_variables(query.text)
+        if projected is not None and projected != query.columns:
+            raise EcgkgError(f"{label}: #+ columns: {' '.join(query.columns)} does not match "
+                             f"the SELECT clause: {' '.join(projected)}")
+
+
+def library_path(name: str) -> Path:
+    return queries_dir() / f"{name}.rq"
+
+
+def library() -> list[NamedQuery]:
+    """Every bundled query, by name, each header checked."""
+    folder = queries_dir()
+    if not folder.is_dir():
+        return []
+    return [load_path(path, strict=True) for path in sorted(folder.glob("*.rq"))]
+
+
+def load_path(path: Path, strict: bool = False) -> NamedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise EcgkgError(f"{display_path(path)}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise EcgkgError(f"{display_path(path)}: not UTF-8 text") from None
+    return parse_query(text, path.stem, path, strict=strict)
+
+
+def resolve(reference: str, stdin_text: str | None = None) -> NamedQuery:
+    """A query by file path, by name of a bundled query, or `-` for standard input."""
+    if reference == "-":
+        return parse_query(stdin_text or "", "<stdin>")
+    path = Path(reference)
+    if path.is_file():
+        bundled = path.resolve().parent == queries_dir().resolve()
+        return load_path(path, strict=bundled)
+    if NAME_PATTERN.fullmatch(reference.replace("-", "_")) and library_path(reference).is_file():
+        return load_path(library_path(reference), strict=True)
+    raise EcgkgError(f"{reference}: no such query file, and no bundled query of that name "
+                     f"(`ecgkg queries` lists them)")
