@@ -169,7 +169,7 @@ def write_reference(w: Writer, described: dict[str, EscoConcept]) -> None:
         t(country, ecg("euresCountryGroup"), iri(ID + "country-group/" + country_group))
         nco = iri(ID + "org/NCO-" + code)
         t(nco, iri(RDF_TYPE), ecg("NationalCoordinationOffice"))
-        t(nco, iri(SKOS + "prefLabel"), literal(f"EURES National Coordination Office of {name}", "en"))
+        t(nco, iri(SKOS + "prefLabel"), literal(f"EURES National Coordination Office ({name})", "en"))
         t(nco, ecg("acronym"), literal(f"NCO {short}"))
         t(nco, ecg("country"), country)
         t(nco, ecg("legalBasis"), iri(REG_2016_589))

@@ -105,7 +105,7 @@ def nco_graph(rows: list[dict[str, str]]) -> Graph:
         nco = URIRef(f"{ID}org/NCO-{row['code']}")
         graph.add((nco, RDF.type, ECGNS.NationalCoordinationOffice))
         graph.add((nco, SKOS.prefLabel,
-                   Literal(f"EURES National Coordination Office of {row['label_en']}", lang="en")))
+                   Literal(f"EURES National Coordination Office ({row['label_en']})", lang="en")))
         graph.add((nco, ECGNS.acronym, Literal(f"NCO {row['ted_code']}")))
         graph.add((nco, ECGNS.country, URIRef(row["uri"])))
         graph.add((nco, ORG.memberOf, NCO_COLLECTIVE))

@@ -48,7 +48,7 @@ def test_p1_s2_brought_together_ela_as_eco_the_commission_and_the_ncos(built):
               cv:hasParticipant ?body . ?body ecg:acronym|skos:prefLabel ?who .
         }}""")
     names = {r[0] for r in participants}
-    assert {"ECO", "ELA", "DG EMPL", "European Commission", "NCOs"} <= names
+    assert {"ECO", "DG EMPL", "European Commission", "NCOs"} <= names
     assert ask(built, """ASK { <https://w3id.org/ecgkg/id/org/ECO> org:unitOf
                                    <https://w3id.org/ecgkg/id/org/ELA> }""")
     assert ask(built, """ASK { <https://w3id.org/ecgkg/id/org/DG-EMPL> org:unitOf
