@@ -21,6 +21,7 @@ import logging
 import re
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -237,11 +238,13 @@ def load_data(paths: list[Path], context: list[Path] | None = None) -> Data:
     convert = Converter()
     graph = rdflib.Graph(bind_namespaces="none")
     store = ox.Store()
-    # An ill-typed literal ("2023-11-31"^^xsd:date) is a finding of sh:datatype, not a log line.
-    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     typed_in: dict[str, int] = {}
     subject_in: dict[str, int] = {}
-    add = graph.add
+    store_add = graph.store.add  # what Graph.add does, without its per-triple checks
+
+    def add(triple) -> None:
+        store_add(triple, graph, False)
+
     rdf_type = ox.NamedNode(str(RDF.type))
     count = 0
     loaded: list[Path] = []
@@ -249,11 +252,10 @@ def load_data(paths: list[Path], context: list[Path] | None = None) -> Data:
     def load(path: Path, quads: list) -> None:
         index = len(loaded)
         loaded.append(path)
-        graph_name = ox.NamedNode(graph_iri(path))
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in quads)
+        store.extend(quads)  # one graph is enough: queries see the union anyway
         for quad in quads:
             subject = quad.subject
-            add((convert(subject), convert(quad.predicate), convert(quad.object)))
+            store_add((convert(subject), convert(quad.predicate), convert(quad.object)), graph, False)
             key = node_key(subject)
             if key not in subject_in:
                 subject_in[key] = index
@@ -274,34 +276,47 @@ def load_data(paths: list[Path], context: list[Path] | None = None) -> Data:
                for q in quads):
             continue  # describes the same things as a validated file: that file replaces it
         load(path, quads)
-    hierarchy_graph = ox.NamedNode(graph_iri(ontology_dir()))
     for triple in class_hierarchy():
         add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
-        store.add(ox.Quad(triple.subject, triple.predicate, triple.object, hierarchy_graph))
+        store.add(ox.Quad(triple.subject, triple.predicate, triple.object))
     data = Data(loaded, graph, store, count, typed_in, subject_in)
     data.validated = validated
     return data
 
 
-_HIERARCHY: list | None = None
-
-
 def class_hierarchy() -> list:
     """The ontology's rdfs:subClassOf triples between IRIs (pyoxigraph triples)."""
-    global _HIERARCHY
-    if _HIERARCHY is None:
-        sub_class_of = ox.NamedNode(str(RDFS.subClassOf))
-        triples = []
-        folder = ontology_dir()
-        for path in rdf_files([folder]) if folder.exists() else []:
-            triples.extend(
-                ox.Triple(q.subject, q.predicate, q.object)
-                for q in parse_file(path)
-                if q.predicate == sub_class_of
-                and isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
-            )
-        _HIERARCHY = triples
-    return _HIERARCHY
+    return _class_hierarchy(str(ontology_dir()))
+
+
+@lru_cache(maxsize=4)
+def _class_hierarchy(folder: str) -> list:
+    sub_class_of = ox.NamedNode(str(RDFS.subClassOf))
+    path = Path(folder)
+    triples = []
+    for file in rdf_files([path]) if path.exists() else []:
+        triples.extend(
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in parse_file(file)
+            if q.predicate == sub_class_of
+            and isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
+        )
+    return triples
+
+
+@contextmanager
+def quiet_logs():
+    """Silence what rdflib and pySHACL log during a run: an ill-typed literal such as
+    "2023-11-31"^^xsd:date is a finding of sh:datatype, not a traceback on stderr."""
+    loggers = [logging.getLogger(name) for name in ("rdflib.term", "pyshacl-validate")]
+    saved = [logger.disabled for logger in loggers]
+    for logger in loggers:
+        logger.disabled = True
+    try:
+        yield
+    finally:
+        for logger, disabled in zip(loggers, saved):
+            logger.disabled = disabled
 
 
 # ------------------------------------------------------------------------------------ lines
@@ -459,6 +474,7 @@ def check_shapes(shapes: Shapes) -> None:
 # ------------------------------------------------------------------------------------ SPARQL
 
 PREBOUND_VARIABLES = re.compile(r"[$?](PATH|shapesGraph|currentShape)\b")
+PROJECTS_THIS = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*[$?]this\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -529,6 +545,8 @@ def split_sparql(shapes: Shapes) -> tuple[rdflib.Graph, list[FastConstraint]]:
         brace = text.find("{")
         if brace < 0 or '"' in text[:brace] or "'" in text[:brace]:
             continue
+        if not PROJECTS_THIS.search(text[:brace]):
+            continue  # results must name their focus node: pySHACL supplies it, one at a time
         query = f"{prologue(graph, constraint)}\n{text[:brace + 1]} {targets}\n{text[brace + 1:]}"
         messages = tuple(graph.objects(constraint, SH.message)) or tuple(graph.objects(shape, SH.message))
         severity = local_name(graph.value(shape, SH.severity) or SH.Violation)
@@ -707,7 +725,6 @@ def run_pyshacl(data: Data, shapes_graph: rdflib.Graph, fast: bool = True) -> li
     from pyshacl import validate as pyshacl_validate
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
-    logging.getLogger("pyshacl-validate").disabled = True
     try:
         with faster_pyshacl() if fast else nullcontext():
             _, report, _ = pyshacl_validate(
@@ -759,17 +776,17 @@ def validate(
     shapes_folder = shapes if shapes is not None else shapes_dir()
     if meta_validate is None:
         meta_validate = shapes is not None and shapes.resolve() != shapes_dir().resolve()
-    shape_set = load_shapes(shapes_folder, meta_validate=meta_validate)
-    data = load_data(list(paths) if paths else [data_dir()], context)
-
-    if engine == "fast":
-        pyshacl_graph, fast = split_sparql(shape_set)
-    else:
-        pyshacl_graph, fast = shape_set.graph, []
-    raw = run_pyshacl(data, pyshacl_graph, fast=engine == "fast")
-    convert = Converter()
-    for constraint in fast:
-        raw.extend(run_fast(data, constraint, convert))
+    with quiet_logs():
+        shape_set = load_shapes(shapes_folder, meta_validate=meta_validate)
+        data = load_data(list(paths) if paths else [data_dir()], context)
+        if engine == "fast":
+            pyshacl_graph, fast = split_sparql(shape_set)
+        else:
+            pyshacl_graph, fast = shape_set.graph, []
+        raw = run_pyshacl(data, pyshacl_graph, fast=engine == "fast")
+        convert = Converter()
+        for constraint in fast:
+            raw.extend(run_fast(data, constraint, convert))
 
     unique: dict[Result, Result] = {}
     for result in raw:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -244,17 +246,28 @@ def test_every_result_is_complete(invalid_report):
             assert str(result.focus_node) in text, (result, text)
 
 
+def run_process(*args: str, seed: str) -> subprocess.CompletedProcess:
+    """`python -m ecgkg validate ...` in a fresh interpreter with its own hash seed."""
+    return subprocess.run(
+        [sys.executable, "-m", "ecgkg", "validate", *args], capture_output=True,
+        env={**os.environ, "PYTHONHASHSEED": seed}, cwd=Path(__file__).parent.parent,
+    )
+
+
 def test_json_is_stable():
-    first = run("--format", "json", str(INVALID))
-    second = run("--format", "json", str(INVALID))
-    assert first.exit_code == second.exit_code == 1
-    assert first.stdout.encode() == second.stdout.encode()
-    document = json.loads(first.stdout)
-    assert json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n" == first.stdout
+    first = run_process("--format", "json", str(INVALID), seed="1")
+    second = run_process("--format", "json", str(INVALID), seed="2")
+    assert first.returncode == second.returncode == 1, first.stderr
+    assert first.stdout == second.stdout
+    text = first.stdout.decode("utf-8")
+    document = json.loads(text)
+    assert json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n" == text
     keys = [(r["file"], r["line"]) for r in document["results"]]
     assert keys == sorted(keys)
     assert document["summary"]["violations"] == sum(
         r["severity"] == "Violation" for r in document["results"])
+    turtle = [run_process("--format", "turtle", str(INVALID), seed=seed).stdout for seed in "34"]
+    assert turtle[0] == turtle[1]
     assert set(document["results"][0]) == {
         "severity", "focus_node", "path", "value", "message", "shape", "constraint_component",
         "file", "line"}
