@@ -134,3 +134,21 @@ def test_format_check_reports_a_non_canonical_file(tmp_path):
     assert run("format", "--check", str(path)).exit_code == 1
     assert run("format", str(path)).exit_code == 0
     assert run("format", "--check", str(path)).exit_code == 0
+
+
+def test_export_keeps_every_statement_exactly_as_the_files_write_it(tmp_path):
+    """An engine may normalise literals (pyoxigraph turns derived integer types into
+    xsd:integer); the data is written so that an export gives back the files' own terms."""
+    from ecgkg.sources import bundled_files, graph_iri
+    from ecgkg.store import OX_FORMATS
+
+    files = bundled_files()
+    assert len(files) == 12
+    written = set()
+    for path in files:
+        graph = ox.NamedNode(graph_iri(path))
+        written |= {ox.Quad(t.subject, t.predicate, t.object, graph)
+                    for t in ox.parse(path=str(path), format=OX_FORMATS[path.suffix])}
+    output = tmp_path / "all.nq"
+    assert run("export", "--format", "nq", "-o", str(output)).exit_code == 0
+    assert set(ox.parse(path=str(output), format=ox.RdfFormat.N_QUADS)) == written
