@@ -34,6 +34,13 @@ def test_help_lists_every_verb_and_each_verb_has_help_with_an_example():
         assert "Example:" in verb_help.output, f"`ecgkg {verb} --help` has no example"
 
 
+def test_every_verb_has_a_section_in_the_readme():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert len(main.commands) == 9
+    missing = [verb for verb in main.commands if f"`ecgkg {verb}`" not in readme]
+    assert missing == [], "verbs the README does not document"
+
+
 def test_version_and_python_dash_m():
     assert run("--version").output.startswith("ecgkg, version ")
     completed = subprocess.run([sys.executable, "-m", "ecgkg", "--help"], capture_output=True,
