@@ -12,26 +12,14 @@ from pathlib import Path
 import click
 
 from ecgkg import __version__
+from ecgkg.command import ErrorReportingGroup
 from ecgkg.errors import EcgkgError
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "md", "ttl", "nt", "jsonld", "xml")
 EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
 
 
-class EcgkgGroup(click.Group):
-    """Turns an EcgkgError from any verb into one line on stderr and its exit code."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except EcgkgError as error:
-            click.echo(f"ecgkg: error: {error}", err=True)
-            ctx.exit(error.exit_code)
-        except BrokenPipeError:
-            ctx.exit(0)
-
-
-@click.group(cls=EcgkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ErrorReportingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ecgkg")
 def main() -> None:
     """Knowledge graph of the EURES Coordination Group (ECG).

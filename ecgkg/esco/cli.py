@@ -9,19 +9,8 @@ from pathlib import Path
 
 import click
 
+from ecgkg.command import ErrorReportingGroup
 from ecgkg.errors import EXIT_FINDING, EcgkgError
-
-
-class EscoGroup(click.Group):
-    """Turns an EcgkgError into one line on stderr and its exit code, as the main command does,
-    so the group behaves the same on its own and under `ecgkg`."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except EcgkgError as error:
-            click.echo(f"ecgkg: error: {error}", err=True)
-            ctx.exit(error.exit_code)
 
 
 def _release_option(function):
@@ -51,7 +40,7 @@ def _data(data_dir: Path | None) -> Path:
     return data_dir if data_dir is not None else project_data_dir()
 
 
-@click.group("esco", cls=EscoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("esco", cls=ErrorReportingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def esco() -> None:
     """ESCO: import a release, keep the linked subset, check links, suggest concepts.
 
