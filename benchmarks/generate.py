@@ -311,7 +311,7 @@ def write_reference(w: Writer, countries: list[Country], described: dict[str, Es
             t(place, DERIVED, iri(PLACE_TABLE))
             t(place, ecg("country"), node)
 
-    org = lambda key: iri(ID + "org/" + key)  # noqa: E731
+    org = lambda key: iri(ID + "org/" + key)
     t(org("ECG"), T, ecg("CoordinationGroup"))
     t(org("ECG"), PREF, en("EURES Coordination Group"))
     t(org("ECG"), ecg("acronym"), literal("ECG"))
@@ -365,20 +365,20 @@ def write_reference(w: Writer, countries: list[Country], described: dict[str, Es
 
     acts = (
         (REG_2016_589, "Regulation", "32016R0589", "2016-04-13", "Regulation (EU) 2016/589",
-         "Regulation (EU) 2016/589 of the European Parliament and of the Council of 13 April 2016 "
-         "on a European network of employment services (EURES), workers' access to mobility "
-         "services and the further integration of labour markets, and amending Regulations (EU) "
-         "No 492/2011 and (EU) No 1296/2013", "OJ L 107, 22.4.2016, p. 1-28"),
+         ("Regulation (EU) 2016/589 of the European Parliament and of the Council of 13 April "
+          "2016 on a European network of employment services (EURES), workers' access to "
+          "mobility services and the further integration of labour markets, and amending "
+          "Regulations (EU) No 492/2011 and (EU) No 1296/2013"), "OJ L 107, 22.4.2016, p. 1-28"),
         (REG_2019_1149, "Regulation", "32019R1149", "2019-06-20", "Regulation (EU) 2019/1149",
-         "Regulation (EU) 2019/1149 of the European Parliament and of the Council of 20 June 2019 "
-         "establishing a European Labour Authority, amending Regulations (EC) No 883/2004, (EU) "
-         "No 492/2011, and (EU) 2016/589 and repealing Decision (EU) 2016/344",
+         ("Regulation (EU) 2019/1149 of the European Parliament and of the Council of 20 June "
+          "2019 establishing a European Labour Authority, amending Regulations (EC) No 883/2004, "
+          "(EU) No 492/2011, and (EU) 2016/589 and repealing Decision (EU) 2016/344"),
          "OJ L 186, 11.7.2019, p. 21"),
         (DEC_2018_1021, "ImplementingDecision", "32018D1021", "2018-07-18",
          "Commission Implementing Decision (EU) 2018/1021",
-         "Commission Implementing Decision (EU) 2018/1021 of 18 July 2018 on technical standards "
-         "and formats for automated matching using the European classification and "
-         "interoperability of national systems with it", "OJ L 183, 19.7.2018, p. 20-22"),
+         ("Commission Implementing Decision (EU) 2018/1021 of 18 July 2018 on technical "
+          "standards and formats for automated matching using the European classification and "
+          "interoperability of national systems with it"), "OJ L 183, 19.7.2018, p. 20-22"),
     )
     for act, cls, celex, adopted, label, title, citation in acts:
         t(iri(act), T, ecg(cls))

@@ -12,7 +12,7 @@ from rdflib import RDF, RDFS, URIRef
 
 from ecgkg.namespaces import PREFIXES, SHAPES
 from ecgkg.validate import (
-    CONSTRAINT_PARAMETERS, SH, Shapes, check_shapes, load_shapes, split_sparql, validate,
+    CONSTRAINT_PARAMETERS, SH, Shapes, check_shapes, load_shapes, plan, validate,
 )
 from ecgkg.sources import data_dir, ontology_dir, rdf_files, shapes_dir
 
@@ -156,8 +156,17 @@ def test_every_severity_is_used(shapes: Shapes):
 
 
 def test_the_sparql_rules_run_as_whole_graph_queries(shapes: Shapes):
-    _, fast = split_sparql(shapes)
-    assert len(fast) == len(list(shapes.graph.subject_objects(SH.sparql)))
+    shape_plan = plan(shapes.graph)
+    assert len(shape_plan.sparql) == len(list(shapes.graph.subject_objects(SH.sparql)))
+
+
+def test_every_bundled_shape_runs_in_the_fast_engine(shapes: Shapes):
+    """No bundled shape falls back to pySHACL (which would need the rdflib graph, and be slow)."""
+    shape_plan = plan(shapes.graph)
+    assert shape_plan.fallback is None, shape_plan.fallback_shapes
+    targeted = {s for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+                for s in shapes.graph.subjects(p, None)}
+    assert {root.shape.node for root in shape_plan.roots} == targeted
 
 
 def ontology_graph() -> rdflib.Graph:

@@ -1,0 +1,239 @@
+"""SPARQL-based constraints (sh:sparql) run once over the whole graph, in pyoxigraph.
+
+pySHACL evaluates a SPARQL-based constraint once per focus node, re-parsing the query text each
+time and running it in rdflib's SPARQL engine (about 15 ms a focus node). A constraint of a node
+shape with plain targets gives the same results when it runs once, with the shape's targets
+joined in as ?this:
+
+    SELECT $this ?value WHERE { { SELECT DISTINCT ?this WHERE { <targets> } } <the rule> }
+
+Anything this module cannot rewrite that way (a constraint on a property shape or on a shape
+used through another shape, $PATH, $shapesGraph, $currentShape, ?failure, MINUS, VALUES,
+SERVICE, a nested SELECT, a query that does not project $this) is reported as unsupported, and
+the shape goes to pySHACL (see ecgkg.shacl_engine).
+
+The store is loaded and the queries run in a worker thread: pyoxigraph releases the GIL while it
+parses, loads and evaluates, so this overlaps with the Python evaluation of the core constraints.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib.term import Node
+
+from ecgkg.errors import EcgkgError
+from ecgkg.namespaces import PREFIXES
+
+SH = rdflib.Namespace(PREFIXES["sh"])
+
+PREBOUND_VARIABLES = re.compile(r"[$?](PATH|shapesGraph|currentShape|failure)\b")
+PROJECTS_THIS = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*[$?]this\b)", re.IGNORECASE)
+# What pySHACL refuses in a SPARQL constraint (or treats specially): route those to pySHACL.
+REFUSED = re.compile(r"\b(MINUS|VALUES|SERVICE)\b", re.IGNORECASE)
+NESTED_SELECT = re.compile(r"\{[^}]*\bSELECT\b", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """A SPARQL-based constraint of a node shape, run once over the whole graph."""
+
+    shape: Node
+    constraint: Node
+    query: str
+    messages: tuple  # the constraint's sh:message values
+    shape_messages: tuple  # the shape's own sh:message values (pySHACL reports both)
+    severity: str
+
+
+def prologue(graph: rdflib.Graph, constraint: Node) -> str:
+    """PREFIX lines from the sh:declare entries the constraint's sh:prefixes point to."""
+    lines = []
+    for source in graph.objects(constraint, SH.prefixes):
+        for declaration in graph.objects(source, SH.declare):
+            prefix = graph.value(declaration, SH.prefix)
+            namespace = graph.value(declaration, SH.namespace)
+            if prefix is not None and namespace is not None:
+                lines.append(f"PREFIX {prefix}: <{namespace}>")
+    return "\n".join(sorted(set(lines)))
+
+
+def target_pattern(classes, nodes, subjects_of, objects_of) -> str | None:
+    """A SPARQL group binding ?this to a shape's focus nodes (rdflib terms of its targets), or
+    None if one of them cannot be written in SPARQL (a blank node)."""
+    alternatives = []
+    for cls in sorted(classes, key=str):
+        if not isinstance(cls, URIRef):
+            return None
+        alternatives.append(f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* <{cls}> }}")
+    for node in sorted(nodes, key=str):
+        if isinstance(node, BNode):
+            return None
+        alternatives.append(f"{{ VALUES ?this {{ {node.n3()} }} }}")
+    for predicate in sorted(subjects_of, key=str):
+        if not isinstance(predicate, URIRef):
+            return None
+        alternatives.append(f"{{ ?this <{predicate}> ?ecgkg_target_o }}")
+    for predicate in sorted(objects_of, key=str):
+        if not isinstance(predicate, URIRef):
+            return None
+        alternatives.append(f"{{ ?ecgkg_target_s <{predicate}> ?this }}")
+    if not alternatives:
+        return None
+    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(alternatives) + " } }"
+
+
+def compile_sparql(graph: rdflib.Graph, shape: Node, targets: str | None, severity: str,
+                   shape_messages: tuple) -> list[SparqlConstraint] | None:
+    """The whole-graph queries of SHAPE's SPARQL constraints (TARGETS from target_pattern), or
+    None if one of them must run in pySHACL."""
+    compiled = []
+    for constraint in sorted(graph.objects(shape, SH.sparql), key=str):
+        selects = list(graph.objects(constraint, SH.select))
+        if targets is None or len(selects) != 1:
+            return None
+        select = selects[0]
+        if not isinstance(select, Literal) or not isinstance(select.value, str):
+            return None
+        text = str(select)
+        if PREBOUND_VARIABLES.search(text) or REFUSED.search(text) or NESTED_SELECT.search(text):
+            return None
+        brace = text.find("{")
+        if brace < 0 or '"' in text[:brace] or "'" in text[:brace] or "#" in text[:brace]:
+            return None
+        if not PROJECTS_THIS.search(text[:brace]):
+            return None  # results must name their focus node: pySHACL supplies it, one at a time
+        messages = tuple(graph.objects(constraint, SH.message))
+        if any(not isinstance(m, Literal) or not isinstance(m.value, str) for m in messages):
+            return None
+        deactivated = list(graph.objects(constraint, SH.deactivated))
+        if len(deactivated) > 1 or any(
+            not isinstance(d, Literal) or not isinstance(d.value, bool) for d in deactivated
+        ):
+            return None
+        if deactivated and deactivated[0].value:
+            continue
+        query = f"{prologue(graph, constraint)}\n{text[:brace + 1]} {targets}\n{text[brace + 1:]}"
+        compiled.append(SparqlConstraint(shape, constraint, query, messages, shape_messages, severity))
+    return compiled
+
+
+def format_message(template: str, bindings: list) -> str:
+    """A message template with {?var} / {$var} replaced the way pySHACL does it (re.sub with the
+    value's text, one variable after the other)."""
+    for name, value in bindings:
+        template = re.sub(f"{{[?$]{name}}}", str(value), template)
+    return template
+
+
+def result_messages(constraint: SparqlConstraint, bindings: list) -> list[Literal]:
+    """The sh:resultMessage values pySHACL gives: the constraint's messages, then the shape's,
+    each filled in (which drops their language tags)."""
+    found = []
+    for message in constraint.messages:
+        if message in constraint.shape_messages:
+            continue
+        found.append(Literal(format_message(str(message.value), bindings)))
+    for message in constraint.shape_messages:
+        text = str(message.value) if isinstance(message, Literal) else str(message)
+        found.append(Literal(format_message(text, bindings)))
+    return found
+
+
+# ------------------------------------------------------------------------------------ running
+
+
+class SparqlRunner:
+    """Loads the pyoxigraph store and runs the whole-graph queries in a worker thread.
+
+    The worker bulk-loads the files that need no blank-node bookkeeping straight from disk
+    (GIL released), then waits for the quads the main thread parsed itself (files with blank
+    nodes, whose ids must match the ones the Python side uses, context files, the class
+    hierarchy), adds them and runs the queries. The main thread joins in running the queries
+    once it is done with its own work (finish). close() releases a worker that is still waiting
+    (when the run fails)."""
+
+    def __init__(self, constraints: list[SparqlConstraint]) -> None:
+        self.constraints = constraints
+        self.store = ox.Store()
+        self.results: list = [None] * len(constraints)
+        self._next = 0
+        self._lock = threading.Lock()
+        self._extras: list = []
+        self._ready = threading.Event()
+        self._loaded = threading.Event()
+        self._abort = False
+        self._thread: threading.Thread | None = None
+        self._bulk: list = []
+        self.error: BaseException | None = None
+
+    def start(self, bulk_files: list[tuple[str, ox.RdfFormat, str]]) -> None:
+        """Start the worker; BULK_FILES (path, format, base IRI) are loaded straight from disk."""
+        self._bulk = bulk_files
+        self._thread = threading.Thread(target=self._work, name="ecgkg-sparql", daemon=True)
+        self._thread.start()
+
+    def add(self, quads) -> None:
+        """Quads the main thread parsed; call before ready()."""
+        self._extras.append(quads)
+
+    def ready(self) -> None:
+        """Everything is added: the worker may complete the store and start the queries."""
+        self._ready.set()
+
+    def close(self) -> None:
+        self._abort = True
+        self._ready.set()
+
+    def _work(self) -> None:
+        try:
+            for path, rdf_format, base_iri in self._bulk:
+                if self._abort:
+                    return
+                self.store.bulk_load(path=path, format=rdf_format, base_iri=base_iri)
+            self._ready.wait()
+            if self._abort:
+                return
+            for quads in self._extras:
+                self.store.extend(quads)
+            self._extras = []
+            self._loaded.set()
+            self._run_queries()
+        except BaseException as error:  # noqa: BLE001 - raised again by finish()
+            self.error = error
+
+    def _run_queries(self) -> None:
+        while not self._abort:
+            with self._lock:
+                index = self._next
+                self._next += 1
+            if index >= len(self.constraints):
+                return
+            constraint = self.constraints[index]
+            try:
+                solutions = self.store.query(constraint.query, use_default_graph_as_union=True)
+                variables = [v.value for v in solutions.variables]
+                rows = [tuple(solution[name] for name in variables) for solution in solutions]
+                self.results[index] = (variables, rows)
+            except (SyntaxError, ValueError, OSError) as error:
+                self.results[index] = error
+
+    def finish(self) -> list:
+        """Help run the remaining queries and wait for the worker: per constraint,
+        (variables, rows) or the exception its query raised."""
+        self._ready.set()
+        if self._thread is not None:
+            while not self._loaded.wait(0.02):
+                if not self._thread.is_alive():
+                    break
+            if self._loaded.is_set():
+                self._run_queries()
+            self._thread.join()
+        if self.error is not None:
+            raise EcgkgError(f"loading the SPARQL store failed: {self.error}") from self.error
+        return self.results

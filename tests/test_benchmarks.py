@@ -1,0 +1,139 @@
+"""The benchmarks: the generator's data conforms to the shapes and is deterministic, and
+benchmarks/run.py runs every workload end to end at a tiny size (correctness only, no timings)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecgkg.library import library
+from ecgkg.sources import ontology_dir
+from ecgkg.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import generate
+
+
+@pytest.fixture(scope="module")
+def generated_10k(tmp_path_factory, esco_dir: Path) -> Path:
+    folder = tmp_path_factory.mktemp("bench") / "10k"
+    generate.generate(10_000, 1, esco_dir, folder)
+    return folder
+
+
+def test_generator_writes_about_the_size_asked(generated_10k: Path):
+    lines = sum(len(p.read_bytes().splitlines()) for p in generated_10k.glob("*.nt"))
+    assert sorted(p.name for p in generated_10k.iterdir()) == ["meetings.nt", "reference.nt"]
+    assert 10_000 <= lines < 11_000
+
+
+def test_generated_10k_conforms_to_the_shapes(generated_10k: Path):
+    report = validate([generated_10k, ontology_dir()])
+    violations = [r for r in report.results if r.severity == "Violation"]
+    assert not violations, "\n".join(
+        f"{r.file}:{r.line}: {r.shape} on {r.focus_node}: {r.message}" for r in violations[:10])
+    # The data imitates data/: not even a warning or an info result.
+    assert report.results == [], [(str(r.shape), str(r.focus_node)) for r in report.results[:10]]
+
+
+def test_generator_is_deterministic_for_a_seed(generated_10k: Path, tmp_path: Path,
+                                               esco_dir: Path):
+    # Another process, with another hash seed: the bytes depend on the arguments alone.
+    command = [sys.executable, str(BENCHMARKS / "generate.py"), "--triples", "10k", "--seed",
+               "1", "--esco", str(esco_dir), "-o", str(tmp_path / "again")]
+    subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "12345"})
+    for name in ("reference.nt", "meetings.nt"):
+        assert (tmp_path / "again" / name).read_bytes() == (generated_10k / name).read_bytes()
+    generate.generate(10_000, 2, esco_dir, tmp_path / "other")
+    assert (tmp_path / "other" / "meetings.nt").read_bytes() != \
+        (generated_10k / "meetings.nt").read_bytes()
+
+
+def test_every_bundled_query_finds_something_in_the_generated_data(generated_10k: Path):
+    """The defaults of the bundled queries hit the generated data, so each query does work."""
+    from ecgkg.build import build
+    from ecgkg.query import run
+
+    built = build([generated_10k, ontology_dir()])
+    empty = [q.name for q in library() if not run(q, built=built).rows]
+    assert not empty
+
+
+# ---------------------------------------------------------------- run.py end to end
+
+TABLE_ROW = re.compile(r"^\| (?P<workload>[^|]+?) \| (?P<size>[^|]+?) \| (?P<cells>.*)\|$")
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory, esco_dir: Path):
+    """`run.py --quick --repeat 1` on the smallest size, with every workload."""
+    folder = tmp_path_factory.mktemp("run")
+    output = folder / "results.md"
+    command = [sys.executable, str(BENCHMARKS / "run.py"), "--quick", "--repeat", "1",
+               "--sizes", "2k", "--work", str(folder / "work"), "--output", str(output),
+               "--esco", str(esco_dir)]
+    done = subprocess.run(command, check=False, capture_output=True, text=True, cwd=ROOT,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done, output
+
+
+def table(text: str) -> dict[tuple[str, str], list[str]]:
+    rows = {}
+    for line in text.splitlines():
+        match = TABLE_ROW.match(line)
+        if match and not line.startswith("| workload") and not line.startswith("|---"):
+            rows[(match["workload"], match["size"])] = [
+                c.strip() for c in match["cells"].split("|")]
+    return rows
+
+
+def test_run_writes_a_row_for_every_workload(quick_run):
+    done, output = quick_run
+    text = output.read_text(encoding="utf-8")
+    rows = table(text)
+    expected = {("CLI start-up", "-"), ("build", "2k"), ("validate", "2k"),
+                ("export N-Triples", "2k"), ("export Turtle", "2k"),
+                ("ESCO import v1.1.1", "-"), ("load into Oxigraph", "2k")}
+    expected |= {(f"query: {q.name}", "2k") for q in library()}
+    expected.add((f"query: total ({len(library())} queries)", "2k"))
+    assert expected <= set(rows), sorted(expected - set(rows))
+    assert table(done.stdout) == rows, "the table printed is the table written"
+    for (workload, size), cells in rows.items():
+        ecgkg, baseline, limit = cells[:3]
+        assert re.fullmatch(r"[\d.]+ s\*?", ecgkg), (workload, ecgkg)
+        for engine, value in (("baseline", baseline), ("limit", limit)):
+            assert value == "n/a" or re.match(r"[\d.]+ s|timeout|>", value), \
+                (workload, engine, value)
+    # every engine runs where it applies: the baselines and limits of the table's workloads
+    assert rows[("validate", "2k")][1] != "n/a" and rows[("validate", "2k")][2] == "n/a"
+    assert rows[("ESCO import v1.1.1", "-")][1] == "n/a"
+    assert rows[("ESCO import v1.1.1", "-")][2] != "n/a"
+    for key in (("build", "2k"), ("load into Oxigraph", "2k"), ("export Turtle", "2k"),
+                ("CLI start-up", "-")):
+        assert "n/a" not in rows[key][:3], key
+
+
+def test_run_reports_machine_targets_and_checks(quick_run):
+    _, output = quick_run
+    text = output.read_text(encoding="utf-8")
+    assert re.search(r"- machine: \d+ CPUs \(nproc\)", text)
+    assert "pySHACL 0." in text and "pyoxigraph 0." in text
+    assert "## Targets" in text and "## Notes" in text
+    assert "- error:" not in text
+    # the validation results agree with plain pySHACL on every shape fixture
+    fixtures = sorted(ROOT.glob("tests/shape_fixtures/*/*.ttl"))
+    assert f"{len(fixtures)}/{len(fixtures)} fixtures agree" in text
+    # the load left the server with the data's triples
+    assert re.search(r"load 2k: after each load the server held the [\d,]+ triples", text)
+    raw = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
+    assert raw["sizes"] == ["2k"] and len(raw["fixtures"]) == len(fixtures)

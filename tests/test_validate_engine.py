@@ -1,0 +1,468 @@
+"""The fast engine (ecgkg.shacl_engine) gives exactly pySHACL's results: on every shape fixture,
+on the bundled data, on generated data with errors put in, and on shapes that use every feature
+the engine supports (and some it leaves to pySHACL)."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib import RDFS, Literal, URIRef
+
+from ecgkg.sources import data_dir, ontology_dir, project_root, rdf_files, shapes_dir
+from ecgkg.validate import SH, load_shapes, path_text, plan, validate
+
+FIXTURES = Path(__file__).parent / "shape_fixtures"
+FIXTURE_FILES = sorted(FIXTURES.glob("*/*.ttl"))
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+
+def result_set(results) -> set:
+    """What a validation result says: focus, path, value, component, shape, severity."""
+    return {(r.focus_node, r.path, r.value, r.component, r.shape, r.severity) for r in results}
+
+
+def same_results(paths: list[Path], shapes: Path | None = None) -> list:
+    """Validate PATHS with both engines; the fast engine's results, after checking that they
+    are pySHACL's, message, file and line included."""
+    fast = validate(paths, shapes=shapes, meta_validate=False)
+    reference = validate(paths, shapes=shapes, engine="pyshacl", meta_validate=False)
+    missing = set(reference.results) - set(fast.results)
+    extra = set(fast.results) - set(reference.results)
+    assert not missing and not extra, f"missing: {sorted(map(str, missing))}\nextra: {sorted(map(str, extra))}"
+    assert fast.results == reference.results
+    assert fast.triple_count == reference.triple_count
+    assert fast.data_files == reference.data_files
+    return fast.results
+
+
+# ------------------------------------------------------------------------------ the fixtures
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_same_results_as_pyshacl(path: Path):
+    same_results([path])
+
+
+def plain_pyshacl(files: list[Path]) -> set:
+    """pyshacl.validate as anyone would call it: rdflib's own parser, the shapes merged, the
+    ontology's class hierarchy with the data (what `ecgkg validate` adds), no ecgkg code."""
+    from pyshacl import validate as pyshacl_validate
+
+    data = rdflib.Graph()
+    for path in files:
+        data.parse(path, format="turtle")
+    ontology = rdflib.Graph()
+    for path in rdf_files([ontology_dir()]):
+        ontology.parse(path, format="turtle")
+    for s, o in ontology.subject_objects(RDFS.subClassOf):
+        if isinstance(s, URIRef) and isinstance(o, URIRef):
+            data.add((s, RDFS.subClassOf, o))
+    shapes = rdflib.Graph()
+    for path in rdf_files([shapes_dir()]):
+        shapes.parse(path, format="turtle")
+    _, report, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    found = set()
+    for result in report.objects(None, SH.result):
+        value = report.value(result, SH.value)
+        if isinstance(value, Literal) and value.datatype == XSD_STRING:
+            value = Literal(str(value))  # RDF 1.1: "x"^^xsd:string is "x"
+        found.add((
+            report.value(result, SH.focusNode), path_text(report, report.value(result, SH.resultPath)),
+            value, report.value(result, SH.sourceConstraintComponent),
+            report.value(result, SH.sourceShape),
+            str(report.value(result, SH.resultSeverity)).split("#")[-1],
+        ))
+    return found
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_same_results_as_plain_pyshacl(path: Path):
+    assert result_set(validate([path]).results) == plain_pyshacl([path])
+
+
+def test_bundled_data_same_results_as_pyshacl():
+    same_results([data_dir()])
+
+
+# ------------------------------------------------------------------------------ generated data
+
+
+def break_lines(lines: list[str], seed: int, rate: float = 0.03) -> list[str]:
+    """Put errors into N-Triples lines: drop a statement, misspell a property, change a
+    literal's type or value, replace an IRI by a text or a blank node, add a second label in a
+    language, mistype a date, repeat a statement, give a statement to a blank node."""
+    rng = random.Random(seed)
+    term = re.compile(r'^(\S+) (<[^>]+>) (.+) \.$')
+    out = []
+    for number, line in enumerate(lines):
+        match = term.match(line)
+        if not match or rng.random() > rate:
+            out.append(line)
+            continue
+        s, p, o = match.groups()
+        kind = rng.randrange(11)
+        if kind == 0:
+            continue  # dropped
+        if kind == 1:
+            p = p[:-1] + "Typo>"
+        elif kind == 2 and "^^" in o:
+            o = o.split("^^")[0] + "^^<http://www.w3.org/2001/XMLSchema#string>"
+        elif kind == 3 and o.endswith("#date>"):
+            o = '"2023-02-30"^^<http://www.w3.org/2001/XMLSchema#date>'
+        elif kind == 4 and o.endswith("#integer>"):
+            o = '"0"^^<http://www.w3.org/2001/XMLSchema#integer>'
+        elif kind == 5 and o.startswith("<"):
+            o = '"' + o[1:-1] + '"'
+        elif kind == 6 and o.startswith("<"):
+            o = f"_:broken{number}"
+        elif kind == 7 and o.endswith("@en"):
+            out.append(f'{s} {p} "another label"@en .')
+        elif kind == 8:
+            out.append(line)  # the same statement twice
+        elif kind == 9:
+            s = f"_:node{number}"  # a blank node, typed or described by this statement only
+        elif kind == 10 and o.endswith("#integer>"):
+            o = o.replace("#integer>", "#positiveInteger>")
+        out.append(f"{s} {p} {o} .")
+    return out
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """10k triples from benchmarks/generate.py, with errors put in (3% of the statements)."""
+    folder = tmp_path_factory.mktemp("gen-10k")
+    subprocess.run(
+        [sys.executable, str(project_root() / "benchmarks" / "generate.py"), "--triples", "10000",
+         "--seed", "1", "-o", str(folder)],
+        check=True, capture_output=True,
+    )
+    for seed, name in enumerate(("meetings.nt", "reference.nt"), start=7):
+        path = folder / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join(break_lines(lines, seed)) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def sparql_parsed_once(monkeypatch):
+    """pySHACL parses a SPARQL constraint's text again for every focus node (15 ms each, most of
+    its time on this data): parse each text once. The same parsed query is evaluated with the
+    same bindings, so results are unchanged; the fixture tests run without it."""
+    from rdflib.plugins.sparql import processor
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    stock = processor.SPARQLProcessor.query
+    parsed: dict = {}
+
+    def query(self, query, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(query, str):
+            key = (query, base, tuple(sorted((initNs or {}).items())))
+            if key not in parsed:
+                parsed[key] = translateQuery(parseQuery(query), base, initNs)
+            query = parsed[key]
+        return stock(self, query, initBindings or {}, initNs, base, DEBUG)
+
+    monkeypatch.setattr(processor.SPARQLProcessor, "query", query)
+
+
+def test_generated_data_same_results_as_pyshacl(generated: Path, sparql_parsed_once):
+    results = same_results([generated, ontology_dir()])
+    # The errors put in show up in every kind of constraint.
+    components = {str(r.component).split("#")[1] for r in results}
+    assert {"ClosedConstraintComponent", "DatatypeConstraintComponent",
+            "MinCountConstraintComponent", "NodeKindConstraintComponent",
+            "ClassConstraintComponent", "InConstraintComponent",
+            "MinInclusiveConstraintComponent", "UniqueLangConstraintComponent",
+            "PatternConstraintComponent", "SPARQLConstraintComponent"} <= components, components
+    assert len(results) > 100
+
+
+# ------------------------------------------------------------------------------ every feature
+
+EDGE_SHAPES = """\
+@prefix ex: <https://example.org/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+ex:Thing a sh:NodeShape ;
+    sh:targetClass ex:Thing ;
+    sh:closed true ;
+    sh:ignoredProperties ( rdf:type ) ;
+    sh:property ex:Thing-min, ex:Thing-max, ex:Thing-int, ex:Thing-date, ex:Thing-string,
+        ex:Thing-lang, ex:Thing-kind, ex:Thing-pattern, ex:Thing-in, ex:Thing-hasValue,
+        ex:Thing-class, ex:Thing-range, ex:Thing-length, ex:Thing-langIn, ex:Thing-unique,
+        ex:Thing-inverse, ex:Thing-qualified, ex:Thing-qualified2, ex:Thing-deactivated,
+        ex:Thing-gyear, ex:Thing-maxEx .
+
+ex:Thing-min sh:path ex:name ; sh:minCount 2 .
+ex:Thing-max sh:path ex:name ; sh:maxCount 1 .
+ex:Thing-int sh:path ex:count ; sh:datatype xsd:integer ; sh:minInclusive 1 .
+ex:Thing-date sh:path ex:date ; sh:datatype xsd:date .
+ex:Thing-gyear sh:path ex:year ; sh:datatype xsd:gYear .
+ex:Thing-string sh:path ex:code ; sh:datatype xsd:string ; sh:pattern "^[A-Z]+$" ;
+    sh:pattern "^A" ; sh:flags "i" .
+ex:Thing-lang sh:path ex:name ; sh:datatype rdf:langString .
+ex:Thing-kind sh:path ex:link ; sh:nodeKind sh:IRI .
+ex:Thing-pattern sh:path ex:link ; sh:pattern "^https://example[.]org/" .
+ex:Thing-in sh:path ex:status ; sh:in ( "ok" ex:Ok 1 "x"@en ) .
+ex:Thing-hasValue sh:path ex:scheme ; sh:hasValue ex:Scheme ; sh:hasValue "s" .
+ex:Thing-class sh:path ex:link ; sh:class ex:Target, ex:Other .
+ex:Thing-range sh:path ex:date ; sh:minExclusive "2020-01-01"^^xsd:date ;
+    sh:maxInclusive "2030-12-31"^^xsd:date .
+ex:Thing-maxEx sh:path ex:code ; sh:maxExclusive "M" .
+ex:Thing-length sh:path ex:code ; sh:minLength 2 ; sh:maxLength 4 .
+ex:Thing-langIn sh:path ex:name ; sh:languageIn ( "en" "fr" ) .
+ex:Thing-unique sh:path ex:name ; sh:uniqueLang true .
+ex:Thing-inverse sh:path [ sh:inversePath ex:owns ] ; sh:minCount 1 ; sh:maxCount 1 ;
+    sh:nodeKind sh:BlankNodeOrIRI .
+ex:Thing-qualified sh:path ex:part ; sh:qualifiedValueShape ex:BigPart ;
+    sh:qualifiedMinCount 1 ; sh:qualifiedMaxCount 2 ; sh:qualifiedValueShapesDisjoint true .
+ex:Thing-qualified2 sh:path ex:part ; sh:qualifiedValueShape ex:SmallPart ;
+    sh:qualifiedMinCount 1 ; sh:qualifiedValueShapesDisjoint true .
+ex:BigPart sh:property [ sh:path ex:size ; sh:minInclusive 10 ] .
+ex:SmallPart sh:property [ sh:path ex:size ; sh:maxInclusive 20 ] .
+ex:Thing-deactivated sh:path ex:name ; sh:minCount 5 ; sh:deactivated true .
+
+ex:Implicit a rdfs:Class, sh:NodeShape ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ;
+        sh:message "needs a name"@en, "il faut un nom"@fr ; sh:severity sh:Warning ] .
+
+ex:Nodes a sh:NodeShape ;
+    sh:targetNode ex:absent, ex:a1, "lit" ;
+    sh:nodeKind sh:IRI ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+
+ex:Objects a sh:NodeShape ;
+    sh:targetObjectsOf ex:link ;
+    sh:nodeKind sh:BlankNodeOrIRI ;
+    sh:pattern "Target" ;
+    sh:closed true ;
+    sh:severity sh:Warning .
+
+ex:Subjects a sh:PropertyShape ;
+    sh:targetSubjectsOf ex:owns ;
+    sh:path ex:owns ;
+    sh:maxCount 1 ;
+    sh:class ex:Thing ;
+    sh:message "owns one thing" ;
+    sh:severity sh:Info .
+
+ex:Off a sh:NodeShape ; sh:targetClass ex:Thing ; sh:deactivated true ; sh:nodeKind sh:Literal .
+
+ex:UniqueFalse a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:name ; sh:uniqueLang false ; sh:minLength 0 ] .
+
+ex:Sparql a sh:NodeShape ;
+    sh:targetObjectsOf ex:link ;
+    sh:sparql [ sh:select \"\"\"SELECT $this ?value WHERE {
+        ?s <https://example.org/link> $this .
+        OPTIONAL { $this <https://example.org/size> ?value }
+        FILTER (!BOUND(?value) || ?value > 3) }\"\"\" ;
+       sh:message "{$this} has size {?value}" ] .
+"""
+
+EDGE_DATA = """\
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+ex:SubThing rdfs:subClassOf ex:Thing .
+ex:SubTarget rdfs:subClassOf ex:Target .
+
+ex:a1 a ex:Thing ;
+    ex:name "A"@en, "A bis"@en, "Un"@fr-BE, "plain" ;
+    ex:count "0"^^xsd:integer, "01"^^xsd:integer, "1"^^xsd:integer, "3"^^xsd:positiveInteger,
+        "x"^^xsd:integer ;
+    ex:date "2023-11-31"^^xsd:date, "2019-05-01"^^xsd:date, "2024-02-29"^^xsd:date, "2024-02-29" ;
+    ex:year "2023"^^xsd:gYear, "20x3"^^xsd:gYear ;
+    ex:code "abc", "ABCDEF", "Z"^^xsd:string, "Q"@en, 12 ;
+    ex:link ex:t1, "https://example.org/t1", [ a ex:Target ], <http://other.org/t2> ;
+    ex:status "ok", ex:Ok, ex:Bad, "1"^^xsd:integer, "01"^^xsd:integer, "x"@EN, "x"@de ;
+    ex:scheme ex:Scheme ;
+    ex:part [ ex:size 15 ], [ ex:size 30 ], [ ex:size 5 ], [ ex:size 40 ], [ ex:size 50 ] ;
+    ex:extra "not allowed" .
+
+ex:a2 a ex:SubThing ;
+    ex:name "Two"@en ;
+    ex:scheme "s" ;
+    ex:link ex:t1 .
+
+ex:t1 a ex:SubTarget, ex:Other ; ex:size 3 .
+ex:owner ex:owns ex:a1, ex:a1b .
+ex:owner2 ex:owns ex:a1 .
+ex:a1b a ex:Thing, ex:Implicit .
+_:anon a ex:Thing ; ex:name "anon"@en .
+_:anon2 ex:owns _:anon .
+"""
+
+EDGE_BLANK_NT = """\
+<https://example.org/a3> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://example.org/Thing> .
+<https://example.org/a3> <https://example.org/link> _:b1 .
+_:b1 <https://example.org/size> "4"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<https://example.org/a3> <https://example.org/name> "Three"@en .
+<https://example.org/a3> <https://example.org/name> "Three"@en .
+"""
+
+EDGE_PLAIN_NT = """\
+<https://example.org/a4> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://example.org/Thing> .
+<https://example.org/a4> <https://example.org/link> <https://example.org/t4> .
+<https://example.org/a4> <https://example.org/count> "5"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .
+<https://example.org/t4> <https://example.org/size> "05"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<https://example.org/a4> <https://example.org/name> "Four"@en .
+"""
+
+FALLBACK_SHAPES = """\
+@prefix ex: <https://example.org/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+ex:Or a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:or ( [ sh:path ex:scheme ; sh:minCount 1 ] [ sh:path ex:owner ; sh:minCount 1 ] ) .
+ex:Node a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:link ; sh:node ex:Linked ] .
+ex:Linked a sh:NodeShape ;
+    sh:property [ sh:path ex:size ; sh:minCount 1 ; sh:datatype xsd:integer ] .
+ex:Seq a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ( ex:link ex:size ) ; sh:maxCount 1 ] .
+ex:Eq a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:name ; sh:equals ex:label .
+ex:PropSparql a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:code ;
+    sh:sparql [ sh:select "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (STRLEN(STR(?value)) > 3) }" ] .
+ex:Fine a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:datatype rdf:langString ] .
+ex:Shared a sh:NodeShape ; sh:targetClass ex:Target ; sh:property ex:Shared-size .
+ex:Shared-size sh:path ex:size ; sh:maxInclusive 3 .
+ex:UsesShared a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:link ; sh:node ex:SharedNode ] .
+ex:SharedNode a sh:NodeShape ; sh:property ex:Shared-size .
+"""
+
+
+@pytest.fixture
+def edge(tmp_path: Path) -> Path:
+    (tmp_path / "shapes").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "shapes" / "edge.ttl").write_text(EDGE_SHAPES, encoding="utf-8")
+    (tmp_path / "data" / "things.ttl").write_text(EDGE_DATA, encoding="utf-8")
+    (tmp_path / "data" / "blank.nt").write_text(EDGE_BLANK_NT, encoding="utf-8")
+    (tmp_path / "data" / "plain.nt").write_text(EDGE_PLAIN_NT, encoding="utf-8")
+    return tmp_path
+
+
+def test_every_supported_feature_gives_pyshacl_results(edge: Path):
+    shape_plan = plan(load_shapes(edge / "shapes").graph)
+    assert shape_plan.fallback is None, shape_plan.fallback_shapes
+    results = same_results([edge / "data"], shapes=edge / "shapes")
+    components = {str(r.component).split("#")[1][:-len("ConstraintComponent")] for r in results}
+    assert components == {
+        "Class", "Closed", "Datatype", "HasValue", "In", "LanguageIn", "MaxCount", "MaxExclusive",
+        "MaxInclusive", "MaxLength", "MinCount", "MinExclusive", "MinInclusive", "MinLength",
+        "NodeKind", "Pattern", "QualifiedMaxCount", "QualifiedMinCount", "SPARQL", "UniqueLang"}
+    # Shapes without sh:message get pySHACL's own messages; blank nodes keep stable names.
+    assert any(r.message.startswith("Less than 2 values on ") for r in results)
+    assert {r.message for r in results if str(r.shape) == "https://example.org/Sparql"} >= {
+        "https://example.org/t4 has size 5"}  # "05"^^xsd:integer, as rdflib writes it
+
+
+def test_shapes_the_engine_does_not_support_go_to_pyshacl(edge: Path):
+    (edge / "shapes" / "fallback.ttl").write_text(FALLBACK_SHAPES, encoding="utf-8")
+    shape_plan = plan(load_shapes(edge / "shapes").graph)
+    ex = "https://example.org/"
+    # ex:Implicit is a class: its implicit target cannot be taken off for pySHACL, so it goes too.
+    assert set(shape_plan.fallback_shapes) == {
+        URIRef(ex + name)
+        for name in ("Or", "Node", "Seq", "Eq", "PropSparql", "UsesShared", "Implicit")}
+    fast = {str(root.shape.node) for root in shape_plan.roots}
+    assert {ex + "Fine", ex + "Shared", ex + "Thing"} <= fast
+    results = same_results([edge / "data"], shapes=edge / "shapes")
+    assert {str(r.shape) for r in results} >= {ex + "Or", ex + "Eq"}
+
+
+def test_context_and_blank_nodes_agree(edge: Path, tmp_path: Path):
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    (drafts / "things.ttl").write_text(EDGE_DATA.replace('"Two"@en', '"Two"@en, "Deux"@fr'),
+                                       encoding="utf-8")
+    same_results([drafts], shapes=edge / "shapes")
+    fast = validate([drafts], shapes=edge / "shapes", context=[edge / "data"], meta_validate=False)
+    reference = validate([drafts], shapes=edge / "shapes", context=[edge / "data"],
+                         engine="pyshacl", meta_validate=False)
+    assert fast.results == reference.results
+    assert fast.data_files == reference.data_files == [str(drafts / "things.ttl")]
+
+
+def test_shapes_pyshacl_cannot_load_fail_the_same_way(tmp_path: Path):
+    from ecgkg.errors import EcgkgError
+
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    (shapes / "bad.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:minCount 1 .\n", encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text("<https://example.org/x> a <https://example.org/Thing> .\n", encoding="utf-8")
+    for engine in ("fast", "pyshacl"):
+        with pytest.raises(EcgkgError, match="shapes cannot be used"):
+            validate([data], shapes=shapes, engine=engine, meta_validate=False)
+
+
+# ------------------------------------------------------------------------------ around the engine
+
+
+def test_reports_with_blank_nodes_are_the_same_on_every_run(tmp_path: Path):
+    """Blank nodes are named by their file and order of appearance, not at random."""
+    path = tmp_path / "blank.ttl"
+    path.write_text("@prefix ecg: <https://w3id.org/ecgkg/ontology#> .\n"
+                    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+                    '[] a ecg:Meeting ; skos:prefLabel "A meeting"@en ; ecg:hasDay [ a ecg:MeetingDay ] .\n',
+                    encoding="utf-8")
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-m", "ecgkg", "validate", "--format", "json", str(path)],
+            capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=project_root(), check=False,
+        )
+        for seed in ("1", "2")
+    ]
+    assert outputs[0].returncode == outputs[1].returncode == 1, outputs[0].stderr
+    assert outputs[0].stdout == outputs[1].stdout
+    assert b'"_:f0b0"' in outputs[0].stdout
+
+
+def test_the_bundled_shapes_do_not_need_pyshacl():
+    """The fast engine never imports pySHACL for the bundled shapes (that alone takes most of a
+    second) and builds no rdflib graph of the data."""
+    code = ("import sys; from ecgkg.validate import validate; validate(); "
+            "print('pyshacl' in sys.modules)")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           cwd=project_root(), check=True)
+    assert found.stdout.strip() == "False"
+
+
+def test_locator_searches_as_its_index_finds():
+    """A few lookups search a file's text; many index every line: both give the same line."""
+    from ecgkg.validate import Locator, parse_file
+
+    for path in rdf_files([data_dir(), FIXTURES]):
+        quads = parse_file(path)
+        iris = {t.value for q in quads for t in (q.subject, q.object) if isinstance(t, ox_named())}
+        searching, indexing = Locator([path]), Locator([path])
+        searching.LOOKUPS, indexing.LOOKUPS = len(iris) + 1, 0
+        for iri in sorted(iris):
+            assert searching.subject_line(path, URIRef(iri)) == indexing.subject_line(path, URIRef(iri)), (path, iri)
+
+
+def ox_named():
+    import pyoxigraph
+
+    return pyoxigraph.NamedNode
