@@ -151,7 +151,7 @@ def result_messages(constraint: SparqlConstraint, bindings: list) -> list[Litera
 class SparqlRunner:
     """Loads the pyoxigraph store and runs the whole-graph queries in a worker thread.
 
-    The worker bulk-loads the files that need no blank-node bookkeeping straight from disk
+    The worker loads the files that need no blank-node bookkeeping straight from disk
     (GIL released), then waits for the quads the main thread parsed itself (files with blank
     nodes, whose ids must match the ones the Python side uses, context files, the class
     hierarchy), adds them and runs the queries. The main thread joins in running the queries
@@ -195,7 +195,7 @@ class SparqlRunner:
             for path, rdf_format, base_iri in self._bulk:
                 if self._abort:
                     return
-                self.store.bulk_load(path=path, format=rdf_format, base_iri=base_iri)
+                self.store.load(path=path, format=rdf_format, base_iri=base_iri)
             self._ready.wait()
             if self._abort:
                 return

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import mmap
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -190,20 +191,28 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return found
 
 
-def parse_quads(path: Path, data: bytes, label: str = "b"):
-    """The triples of one RDF file as pyoxigraph quads, as they are parsed; errors name the
-    file and line. Blank nodes are named LABEL0, LABEL1, ... in the order they appear: unique to
-    the file when LABEL is, and the same on every run (stable reports, and engines that parse
-    the file separately agree on them)."""
+def parse_quads(path: Path, data: bytes | None, label: str = "b", blank_nodes: bool = True):
+    """The triples of one RDF file (DATA, or read as it is parsed if None) as pyoxigraph quads,
+    as they are parsed; errors name the file and line. Blank nodes are named LABEL0, LABEL1, ...
+    in the order they appear: unique to the file when LABEL is, and the same on every run (stable
+    reports, and engines that parse the file separately agree on them). BLANK_NODES False says
+    the file has none."""
     try:
-        parsed = ox.parse(data, format=rdf_format(path), base_iri=graph_iri(path),
-                          rename_blank_nodes=True)
-        if without_blank_nodes(path, data):
-            yield from parsed
+        if data is None:
+            parsed = ox.parse(path=str(path), format=rdf_format(path), base_iri=graph_iri(path),
+                              rename_blank_nodes=True)
         else:
+            parsed = ox.parse(data, format=rdf_format(path), base_iri=graph_iri(path),
+                              rename_blank_nodes=True)
+            blank_nodes = blank_nodes and not without_blank_nodes(path, data)
+        if blank_nodes:
             yield from relabel(parsed, label)
+        else:
+            yield from parsed
     except SyntaxError as error:
         raise parse_error(path, error) from None
+    except OSError as error:
+        raise EcgkgError(f"{display_path(path)}: cannot read: {error.strerror or error}") from None
 
 
 def relabel(quads, label: str):
@@ -231,14 +240,28 @@ def parse_file(path: Path, label: str = "b") -> list:
     return list(parse_quads(path, read_file(path), label))
 
 
-def without_blank_nodes(path: Path, data: bytes) -> bool:
+def without_blank_nodes(path: Path, data) -> bool:
     """Whether the file surely has no blank node, so that a store can load it from disk with the
     same terms the parser gives here (blank nodes get fresh ids on each parse)."""
     if path.suffix not in BULK_FORMATS:
         return False  # JSON-LD and RDF/XML make blank nodes without writing them
-    if b"_:" in data:
+    if data.find(b"_:") >= 0:
         return False
-    return path.suffix in (".nt", ".nq") or (b"[" not in data and b"(" not in data)
+    return path.suffix in (".nt", ".nq") or (data.find(b"[") < 0 and data.find(b"(") < 0)
+
+
+def surely_without_blank_nodes(path: Path) -> bool:
+    """without_blank_nodes for a file on disk; a large one is searched in place (mapped, not
+    read into memory)."""
+    if path.suffix not in BULK_FORMATS:
+        return False
+    try:
+        if path.stat().st_size < 1 << 24:
+            return without_blank_nodes(path, read_file(path))
+        with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return without_blank_nodes(path, data)
+    except OSError as error:
+        raise EcgkgError(f"{display_path(path)}: cannot read: {error.strerror or error}") from None
 
 
 def node_key(term) -> str:
@@ -334,14 +357,10 @@ def load_index(files: list[Path], context: list[Path] | None, runner: SparqlRunn
     parsed: dict[Path, list] = {}
     for number, path in enumerate(files):
         rdf_format(path)
-        if runner is None:
-            continue  # no store: every file is parsed once, straight into the index
-        data = read_file(path)
-        if without_blank_nodes(path, data):
-            bulk.add(path)
-        else:
-            parsed[path] = list(parse_quads(path, data, file_label(number)))
-        del data
+        if surely_without_blank_nodes(path):
+            bulk.add(path)  # parsed from disk, here (less memory, faster) and for the store
+        elif runner is not None:
+            parsed[path] = list(parse_quads(path, read_file(path), file_label(number)))
     hierarchy = [ox.Quad(t.subject, t.predicate, t.object) for t in class_hierarchy()]
     if runner is not None:
         runner.start([(str(p), rdf_format(p), graph_iri(p)) for p in files if p in bulk])
@@ -353,8 +372,12 @@ def load_index(files: list[Path], context: list[Path] | None, runner: SparqlRunn
     count = 0
     loaded: list[Path] = []
     for number, path in enumerate(files):
-        quads = (parsed.pop(path) if path in parsed
-                 else parse_quads(path, read_file(path), file_label(number)))
+        if path in parsed:
+            quads = parsed.pop(path)
+        elif path in bulk:
+            quads = parse_quads(path, None, blank_nodes=False)
+        else:
+            quads = parse_quads(path, read_file(path), file_label(number))
         count += index.add(quads, len(loaded))
         loaded.append(path)
     validated = len(loaded)

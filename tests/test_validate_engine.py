@@ -374,6 +374,13 @@ def test_every_supported_feature_gives_pyshacl_results(edge: Path):
         "https://example.org/t4 has size 5"}  # "05"^^xsd:integer, as rdflib writes it
 
 
+def test_without_sparql_constraints_no_store_is_needed(edge: Path):
+    shapes = edge / "shapes" / "edge.ttl"
+    shapes.write_text(EDGE_SHAPES[:EDGE_SHAPES.index("ex:Sparql a sh:NodeShape")], encoding="utf-8")
+    assert not plan(load_shapes(edge / "shapes").graph).sparql
+    assert same_results([edge / "data"], shapes=edge / "shapes")
+
+
 def test_shapes_the_engine_does_not_support_go_to_pyshacl(edge: Path):
     (edge / "shapes" / "fallback.ttl").write_text(FALLBACK_SHAPES, encoding="utf-8")
     shape_plan = plan(load_shapes(edge / "shapes").graph)
