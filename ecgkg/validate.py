@@ -573,21 +573,19 @@ class Locator:
         text = self._text(path)
         declarations = self._declarations(path)
         best = line_start(text, f"<{iri}>")
-        for prefix in {prefix for _, prefix, namespace in declarations
-                       if iri.startswith(namespace) and len(iri) > len(namespace)}:
-            form = f"{prefix}:"
-            start = 0
+        for declared_at, prefix, namespace in declarations:
+            if not iri.startswith(namespace) or len(iri) == len(namespace):
+                continue
+            form = f"{prefix}:{iri[len(namespace):]}"
+            start = declared_at
             while True:
                 position = line_start(text, form, start)
                 if position is None or (best is not None and position > best):
                     break
                 start = position + 1
+                # the prefix means NAMESPACE there (not redeclared since), and the name ends
                 meant = [ns for at, p, ns in declarations if p == prefix and at < position]
-                if not meant or not iri.startswith(meant[-1]):
-                    continue
-                local = iri[len(meant[-1]):]
-                end = position + len(form) + len(local)
-                if text.startswith(local, position + len(form)) and ends_term(text, end):
+                if meant[-1] == namespace and ends_term(text, position + len(form)):
                     best = position
                     break
         return None if best is None else text.count("\n", 0, best) + 1
