@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ecgkg import __version__
-from ecgkg.command import ErrorReportingGroup
+from ecgkg.command import SECONDS, ErrorReportingGroup
 from ecgkg.errors import EcgkgError
 
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "md", "ttl", "nt", "jsonld", "xml")
@@ -90,7 +90,7 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def endpoint_options(function):
     function = click.option(
-        "--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+        "--timeout", type=SECONDS, default=30.0, show_default=True,
         help="Seconds to wait for the endpoint before giving up.")(function)
     return click.option(
         "--endpoint", metavar="URL",
@@ -230,7 +230,7 @@ def queries_command(verbose: bool) -> None:
 @click.option("--graph-store", metavar="URL",
               help="The store's SPARQL 1.1 Graph Store Protocol URL (Oxigraph: .../store; "
               "Fuseki: .../DATASET/data).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+@click.option("--timeout", type=SECONDS, default=30.0, show_default=True,
               help="Seconds to wait for each graph's upload.")
 @paths_argument
 def load_command(endpoint: str | None, graph_store: str | None, timeout: float,

@@ -1,6 +1,8 @@
-"""What every `ecgkg` command group shares: errors become one line and an exit code."""
+"""What every `ecgkg` command group shares: errors become one line and an exit code; option types."""
 
 from __future__ import annotations
+
+import math
 
 import click
 
@@ -18,3 +20,24 @@ class ErrorReportingGroup(click.Group):
             ctx.exit(error.exit_code)
         except BrokenPipeError:
             ctx.exit(0)
+
+
+class Seconds(click.ParamType):
+    """A finite, positive number of seconds (no inf, nan or zero: a bound must bound)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            number = value
+        else:
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or number < 0.1:
+            self.fail(f"{value!r}: give a finite number of seconds, at least 0.1", param, ctx)
+        return number
+
+
+SECONDS = Seconds()

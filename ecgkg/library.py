@@ -150,9 +150,33 @@ def _form_index(toks: list[Token]) -> int | None:
 
 def query_form(sparql: str) -> str | None:
     """SELECT, CONSTRUCT, DESCRIBE or ASK (None for an update or unreadable text)."""
+    kind, keyword = sparql_operation(sparql)
+    return keyword if kind == "query" else None
+
+
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE",
+                   "ADD")
+
+
+def sparql_operation(sparql: str) -> tuple[str, str | None]:
+    """("query", SELECT|CONSTRUCT|DESCRIBE|ASK), ("update", its first keyword) or ("unknown", None).
+
+    Decided as the SPARQL grammar decides it: after the prologue (BASE and PREFIX declarations)
+    a query starts with its form and an update with an update operation. A keyword deeper in
+    the text, such as the SELECT of a sub-query inside DELETE ... WHERE, does not count.
+    """
     toks = tokens(sparql)
-    i = _form_index(toks)
-    return toks[i].text.upper() if i is not None else None
+    i = 0
+    while i < len(toks) and toks[i].kind == "word" and toks[i].text.upper() in ("BASE", "PREFIX"):
+        i += 2 if toks[i].text.upper() == "BASE" else 3  # BASE <iri> | PREFIX pname: <iri>
+    if i >= len(toks) or toks[i].kind != "word":
+        return "unknown", None
+    keyword = toks[i].text.upper()
+    if keyword in QUERY_FORMS:
+        return "query", keyword
+    if keyword in UPDATE_KEYWORDS:
+        return "update", keyword
+    return "unknown", None
 
 
 def select_variables(sparql: str) -> list[str] | None:
@@ -347,9 +371,14 @@ def _parse_param(value: str, where: str, query: NamedQuery) -> Param:
 
 def _check(query: NamedQuery, strict: bool) -> None:
     label = display_path(query.path) if query.path else query.name
+    kind, keyword = sparql_operation(query.text)
+    if kind == "update":
+        raise EcgkgError(f"{label}: a SPARQL update ({keyword}), not a query: ecgkg query runs "
+                         "queries only, and nothing was run or sent")
     form = query.form
     if form is None:
-        raise EcgkgError(f"{label}: no SELECT, CONSTRUCT, DESCRIBE or ASK query found")
+        raise EcgkgError(f"{label}: no SELECT, CONSTRUCT, DESCRIBE or ASK query found after the "
+                         "prologue")
     used = variables_used(query.text)
     for param in query.params:
         if param.name not in used:

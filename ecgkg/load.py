@@ -14,7 +14,6 @@ Oxigraph serves the protocol at /store next to /query; Fuseki at /DATASET/data n
 
 from __future__ import annotations
 
-import base64
 import socket
 import urllib.error
 import urllib.request
@@ -24,8 +23,9 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from ecgkg import http
 from ecgkg.errors import EXIT_FINDING, EcgkgError
-from ecgkg.remote import body_excerpt, check_endpoint_url, credentials
+from ecgkg.remote import body_excerpt, check_endpoint_url
 from ecgkg.sources import bundled_files, display_path, graph_iri, rdf_files
 from ecgkg.store import OX_FORMATS, syntax_error_message
 
@@ -58,7 +58,7 @@ def default_graph_store(endpoint: str) -> str:
     check_endpoint_url(endpoint)
     base = endpoint.split("?", 1)[0].rstrip("/")
     if not base.endswith("/query"):
-        raise EcgkgError(f"--endpoint {endpoint}: cannot guess the Graph Store Protocol URL "
+        raise EcgkgError(f"--endpoint {http.masked(endpoint)}: cannot guess the Graph Store Protocol URL "
                          "(only for Oxigraph's .../query); give it with --graph-store")
     return base[: -len("/query")] + "/store"
 
@@ -128,16 +128,14 @@ def graphs_to_load(paths: list[Path] | None) -> list[tuple[str, str, bytes, int]
 
 def put_graph(graph_store: str, graph: str, body: bytes, timeout: float) -> None:
     """Replace one named graph with an HTTP PUT; raises OSError/HTTPError on failure."""
-    separator = "&" if "?" in graph_store else "?"
-    url = f"{graph_store}{separator}graph={quote(graph, safe='')}"
+    target = http.without_userinfo(graph_store)
+    separator = "&" if "?" in target else "?"
+    url = f"{target}{separator}graph={quote(graph, safe='')}"
     request = urllib.request.Request(url, data=body, method="PUT", headers={
         "Content-Type": "application/n-triples; charset=utf-8",
     })
-    login = credentials()
-    if login:
-        token = base64.b64encode(f"{login[0]}:{login[1]}".encode()).decode("ascii")
-        request.add_header("Authorization", f"Basic {token}")
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    # Credentials bound to the graph store's origin (Basic, or Digest when asked).
+    with http.opener(graph_store).open(request, timeout=timeout) as response:
         response.read()
 
 
@@ -154,6 +152,8 @@ def _failure(graph_store: str, error: BaseException, timeout: float) -> str:
             detail = ""
         return f"HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
+    if isinstance(reason, http.RedirectRefused):
+        return str(reason)
     if isinstance(reason, (socket.timeout, TimeoutError)):
         return f"no answer within {timeout:g} s"
     if isinstance(reason, ConnectionRefusedError):
@@ -174,12 +174,12 @@ def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path]
         if endpoint is None:
             raise EcgkgError("give --endpoint or --graph-store")
         graph_store = default_graph_store(endpoint)
-    check_endpoint_url(graph_store)
+    http.check_url(graph_store, "--graph-store")
     validation = validate_before_load(paths)
     if progress:
         progress(validation)
     graphs = graphs_to_load(paths)  # parse everything before sending anything
-    report = LoadReport(graph_store, validation)
+    report = LoadReport(http.masked(graph_store), validation)
     for index, (graph, source, body, count) in enumerate(graphs):
         item = GraphLoad(graph, source, count)
         try:

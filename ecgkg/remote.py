@@ -4,7 +4,9 @@ The query is sent by POST (URL-encoded form, the W3C protocol's most widely supp
 with content negotiation only: SELECT and ASK ask for SPARQL JSON results, which become the same
 rows of pyoxigraph terms a local query gives, so they render identically; CONSTRUCT and DESCRIBE
 ask for Turtle or N-Triples. Credentials come from ECGKG_ENDPOINT_USER and
-ECGKG_ENDPOINT_PASSWORD (HTTP Basic). The whole exchange is bounded by the timeout: an endpoint
+ECGKG_ENDPOINT_PASSWORD (or the URL's userinfo) and stay with the endpoint's origin (see
+ecgkg.http: Basic, or Digest when asked; no redirect to another origin). Only queries are sent,
+always as `query=`: an update is refused before anything is sent. The whole exchange is bounded by the timeout: an endpoint
 that refuses, fails or never answers gives one line of error, not a hang.
 
 The bundled queries have no GRAPH clause: they expect the default graph to be the union of the
@@ -15,21 +17,21 @@ GraphDB and Virtuoso query all graphs by default).
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 import urllib.error
-from urllib.parse import urlsplit
+import urllib.request
 
 import pyoxigraph as ox
 
+from ecgkg import http
 from ecgkg.errors import EcgkgError
-from ecgkg.library import query_form
+from ecgkg.library import sparql_operation
 from ecgkg.query import QueryResult
 from ecgkg.results import rows_from_json
 
-USER_VARIABLE = "ECGKG_ENDPOINT_USER"
-PASSWORD_VARIABLE = "ECGKG_ENDPOINT_PASSWORD"
+USER_VARIABLE = http.USER_VARIABLE
+PASSWORD_VARIABLE = http.PASSWORD_VARIABLE
 DEFAULT_TIMEOUT = 30.0
 
 # What a failed exchange looks like to SPARQLWrapper, by exception class name.
@@ -43,16 +45,12 @@ _HTTP_CODES = {
 
 
 def check_endpoint_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise EcgkgError(f"--endpoint {url}: not an http(s) URL")
+    http.check_url(url, "--endpoint")
 
 
-def credentials() -> tuple[str, str] | None:
-    user = os.environ.get(USER_VARIABLE)
-    if not user:
-        return None
-    return user, os.environ.get(PASSWORD_VARIABLE, "")
+# SPARQLWrapper opens its requests with urllib's installed opener; ours is installed only for
+# the length of one exchange, one exchange at a time.
+_OPENER_LOCK = threading.Lock()
 
 
 def body_excerpt(body: object) -> str:
@@ -63,8 +61,11 @@ def body_excerpt(body: object) -> str:
 
 
 def describe_failure(endpoint: str, error: BaseException, timeout: float) -> str:
-    """One line saying what went wrong with an exchange, for people."""
+    """One line saying what went wrong with an exchange, for people (no password shown)."""
+    endpoint = http.masked(endpoint)
     name = type(error).__name__
+    if isinstance(error, http.RedirectRefused):
+        return f"{endpoint} {error}"
     if name in _HTTP_CODES:
         # SPARQLWrapper's message: "Name: explanation. \n\nResponse:\nb'...'"
         text = str(error)
@@ -83,6 +84,8 @@ def describe_failure(endpoint: str, error: BaseException, timeout: float) -> str
             f": {detail}" if detail else "")
     if isinstance(error, urllib.error.URLError):
         reason = error.reason
+        if isinstance(reason, http.RedirectRefused):
+            return f"{endpoint} {reason}"
         if isinstance(reason, (socket.timeout, TimeoutError)):
             return f"{endpoint} did not answer within {timeout:g} s"
         if isinstance(reason, ConnectionRefusedError):
@@ -101,28 +104,41 @@ def _exchange(endpoint: str, sparql: str, form: str, timeout: float) -> tuple[by
     """POST the query; the raw answer and its media type."""
     from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 
-    client = SPARQLWrapper(endpoint)
+    client = SPARQLWrapper(http.without_userinfo(endpoint))
     client.setMethod(POST)
     client.setRequestMethod(URLENCODED)
     client.setOnlyConneg(True)  # the W3C protocol only: no format=/output= extras
     client.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
     client.setTimeout(max(1, int(timeout + 0.999)))
-    login = credentials()
-    if login:
-        client.setCredentials(*login)
     client.setQuery(sparql)
+    # The form was decided by parsing (sparql_operation), not by SPARQLWrapper's keyword search,
+    # which takes an update for a query (or the reverse) when the text holds both keywords.
+    client.queryType = form
+    if client.isSparqlUpdateRequest():
+        raise EcgkgError(f"not sent: {form} is not a query form")
     if form in ("CONSTRUCT", "DESCRIBE"):
         client.addCustomHttpHeader(
             "Accept", "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5")
-    answer = client.query()
-    media_type = answer.response.headers.get("Content-Type", "")
-    return answer.response.read(), media_type
+    with _OPENER_LOCK:
+        # Credentials go through the opener, bound to the endpoint's origin; never as a header
+        # SPARQLWrapper would add to every request, redirected ones included.
+        urllib.request.install_opener(http.opener(endpoint))
+        try:
+            answer = client.query()
+            media_type = answer.response.headers.get("Content-Type", "")
+            return answer.response.read(), media_type
+        finally:
+            urllib.request.install_opener(None)
 
 
 def endpoint_query(endpoint: str, sparql: str, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
     """Run a query (parameters already bound) on a SPARQL 1.1 endpoint, within `timeout` seconds."""
     check_endpoint_url(endpoint)
-    form = query_form(sparql) or "SELECT"
+    kind, form = sparql_operation(sparql)
+    if kind == "update":
+        raise EcgkgError(f"ecgkg query runs queries only: this is a SPARQL update ({form}); "
+                         "nothing was sent")
+    form = form or "SELECT"
     outcome: dict[str, object] = {}
 
     def work() -> None:
@@ -137,11 +153,13 @@ def endpoint_query(endpoint: str, sparql: str, timeout: float = DEFAULT_TIMEOUT)
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise EcgkgError(f"{endpoint} did not answer within {timeout:g} s")
+        raise EcgkgError(f"{http.masked(endpoint)} did not answer within {timeout:g} s")
+    if isinstance(outcome.get("error"), EcgkgError):
+        raise outcome["error"]
     if "error" in outcome:
         raise EcgkgError(describe_failure(endpoint, outcome["error"], timeout)) from None
     body, media_type = outcome["answer"]
-    return parse_answer(endpoint, form, body, media_type)
+    return parse_answer(http.masked(endpoint), form, body, media_type)
 
 
 def parse_answer(endpoint: str, form: str, body: bytes, media_type: str) -> QueryResult:

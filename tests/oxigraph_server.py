@@ -151,7 +151,8 @@ def loaded_server(oxigraph_server):
 
 
 class Misbehaving(BaseHTTPRequestHandler):
-    """Answers by the server's `mode` (500, hang, not-json, ok: JSON results or an empty 200);
+    """Answers by the server's `mode` (500, hang, not-json, "redirect CODE URL", ok: JSON results
+    or an empty 200);
     records every request; `fail_put = N` makes the Nth PUT answer 500."""
 
     def log_message(self, *args) -> None:  # quiet
@@ -168,6 +169,14 @@ class Misbehaving(BaseHTTPRequestHandler):
                 mode = "500"
         if mode == "hang":
             self.server.release.wait(60)
+            return
+        target = urllib.parse.urlsplit(mode.rsplit(" ", 1)[1]) if mode.startswith("redirect ") else None
+        if target and (target.port, target.path) != (self.server.server_address[1], self.path):
+            _, code, location = mode.split(" ", 2)  # "redirect CODE URL": to URL unless there
+            self.send_response(int(code))
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         if mode == "500":
             body = b"internal trouble: the store is on fire"

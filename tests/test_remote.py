@@ -186,5 +186,5 @@ def test_an_update_is_never_sent(loaded_server):  # noqa: F811
     before = loaded_server.counts_per_graph()
     result = run_cli("query", "-", "--endpoint", loaded_server.query_url, input="DROP ALL")
     assert result.exit_code == 2
-    assert "no SELECT, CONSTRUCT, DESCRIBE or ASK query found" in result.output
+    assert "a SPARQL update (DROP), not a query" in result.output
     assert loaded_server.counts_per_graph() == before

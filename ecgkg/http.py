@@ -1,0 +1,120 @@
+"""HTTP to SPARQL endpoints and graph stores: credentials that stay with their origin.
+
+Every request ecgkg sends to a server goes through `opener()`. Credentials (from
+ECGKG_ENDPOINT_USER and ECGKG_ENDPOINT_PASSWORD, or the userinfo of the URL) are bound to the
+origin (scheme, host, port) of the URL the user named: HTTP Basic is sent with the first request
+to that origin, HTTP Digest when that origin asks for it (Virtuoso does), and never to another
+origin. A redirect is followed only within the origin; one to another origin is refused, so
+neither the credentials nor the query leave for a host the user did not name. URLs are shown in
+messages with their password masked.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+from urllib.parse import urlsplit, urlunsplit
+
+from ecgkg.errors import EcgkgError
+
+USER_VARIABLE = "ECGKG_ENDPOINT_USER"
+PASSWORD_VARIABLE = "ECGKG_ENDPOINT_PASSWORD"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> str:
+    """scheme://host:port of a URL, with the default port written out, for comparing origins."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        port = None
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port}"
+
+
+def masked(url: str) -> str:
+    """The URL as it may be shown: a password in its userinfo replaced by ***."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unreadable URL>"
+    if parts.password is None and "@" not in parts.netloc:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    netloc = f"{user}:***@{host}" if parts.password is not None else f"{user}@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def without_userinfo(url: str) -> str:
+    """The URL to send: userinfo removed (it becomes credentials, never part of the request)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def check_url(url: str, option: str = "--endpoint") -> None:
+    """An http(s) URL with a host, or EcgkgError naming the option (password masked)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise EcgkgError(f"{option} {masked(url)}: not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise EcgkgError(f"{option} {masked(url)}: not an http(s) URL")
+
+
+def credentials(url: str | None = None) -> tuple[str, str] | None:
+    """(user, password) from the environment, else from the URL's userinfo, else None."""
+    user = os.environ.get(USER_VARIABLE)
+    if user:
+        return user, os.environ.get(PASSWORD_VARIABLE, "")
+    if url:
+        parts = urlsplit(url)
+        if parts.username:
+            from urllib.parse import unquote
+
+            return unquote(parts.username), unquote(parts.password or "")
+    return None
+
+
+class RedirectRefused(OSError):
+    """A server redirected to another origin; ecgkg does not follow it."""
+
+    def __init__(self, source: str, target: str) -> None:
+        super().__init__(f"redirected to another origin ({origin(masked(target))}); "
+                         f"not followed, so nothing is sent beyond {origin(source)}")
+        self.source = source
+        self.target = target
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if origin(newurl) != origin(req.full_url):
+            raise RedirectRefused(req.full_url, newurl)
+        if code in (307, 308) and req.data is not None:
+            # 307 and 308 mean "the same request there": keep the method and the body (urllib
+            # would give up on a POST or PUT), so a moved endpoint still gets the query.
+            return urllib.request.Request(
+                newurl, data=req.data, method=req.get_method(), origin_req_host=req.origin_req_host,
+                headers={k: v for k, v in req.header_items() if k.lower() != "host"})
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def opener(url: str) -> urllib.request.OpenerDirector:
+    """An opener for requests to `url`'s origin, with its credentials bound to that origin."""
+    handlers: list[urllib.request.BaseHandler] = [_SameOriginRedirects()]
+    login = credentials(url)
+    if login:
+        manager = urllib.request.HTTPPasswordMgrWithPriorAuth()
+        # Bound to the origin: urllib offers these credentials to no other host or port.
+        manager.add_password(None, origin(url) + "/", login[0], login[1], is_authenticated=True)
+        handlers += [urllib.request.HTTPBasicAuthHandler(manager),
+                     urllib.request.HTTPDigestAuthHandler(manager)]
+    return urllib.request.build_opener(*handlers)

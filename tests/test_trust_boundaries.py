@@ -1,0 +1,126 @@
+"""Hostile or clumsy input at the trust boundaries: an update disguised as a query, redirects that
+would carry credentials to another origin, passwords in URLs, unbounded timeouts."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from click.testing import CliRunner
+from oxigraph_server import loaded_server, misbehaving_endpoint, oxigraph_server  # noqa: F401
+
+from ecgkg.cli import main
+from ecgkg.library import sparql_operation
+
+runner = CliRunner()
+
+DISGUISED_UPDATE = """PREFIX ecg: <https://w3id.org/ecgkg/ontology#>
+# a SELECT appears first in the text, as a comment would have it: SELECT ?x
+DELETE { ?s ?p ?o } WHERE { { SELECT ?s ?p ?o WHERE { ?s ?p ?o } } }
+"""
+
+
+def run_cli(*args: str, input: str | None = None):
+    return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SELECT * WHERE { ?s ?p ?o }", ("query", "SELECT")),
+    ("PREFIX a: <http://a/> BASE <http://b/> PREFIX : <http://c/> ASK { ?s ?p ?o }",
+     ("query", "ASK")),
+    ("# DELETE in a comment\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", ("query", "CONSTRUCT")),
+    (DISGUISED_UPDATE, ("update", "DELETE")),
+    ("INSERT DATA { <http://a> <http://b> 'SELECT' }", ("update", "INSERT")),
+    ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ("update", "WITH")),
+    ("drop all", ("update", "DROP")),
+    ("PREFIX x: <http://select/> LOAD <http://x>", ("update", "LOAD")),
+    ("{ ?s ?p ?o }", ("unknown", None)),
+])
+def test_queries_and_updates_are_told_apart_by_the_grammar(text, expected):
+    assert sparql_operation(text) == expected
+
+
+def test_a_disguised_update_never_reaches_the_store(loaded_server):  # noqa: F811
+    before = loaded_server.counts_per_graph()
+    assert sum(before.values()) > 0
+    result = run_cli("query", "-", "--endpoint", loaded_server.query_url, input=DISGUISED_UPDATE)
+    assert result.exit_code == 2
+    assert "a SPARQL update (DELETE), not a query" in result.output
+    assert loaded_server.counts_per_graph() == before
+
+
+def test_a_disguised_update_is_refused_locally_too():
+    result = run_cli("query", "-", input=DISGUISED_UPDATE)
+    assert result.exit_code == 2
+    assert "a SPARQL update (DELETE), not a query" in result.output
+
+
+@pytest.mark.parametrize("code", ["301", "302", "303", "307", "308"])
+def test_credentials_never_follow_a_redirect_to_another_origin(monkeypatch, code):
+    monkeypatch.setenv("ECGKG_ENDPOINT_USER", "researcher")
+    monkeypatch.setenv("ECGKG_ENDPOINT_PASSWORD", "s3cret")
+    with misbehaving_endpoint("ok") as (elsewhere, elsewhere_url):
+        with misbehaving_endpoint(f"redirect {code} {elsewhere_url}") as (server, url):
+            result = run_cli("query", "-", "--endpoint", url, "--timeout", "5",
+                             input="SELECT ?x WHERE { ?x ?p ?o }")
+    assert result.exit_code == 2, result.output
+    assert "redirected to another origin" in result.output
+    assert elsewhere_url.rsplit("/", 1)[0] in result.output  # names where it was sent
+    assert elsewhere.requests == []  # nothing at all reached the other origin
+    token = base64.b64encode(b"researcher:s3cret").decode()
+    assert server.requests[0][2].get("Authorization") == f"Basic {token}"
+    assert "s3cret" not in result.output
+
+
+@pytest.mark.parametrize("code", ["307", "308"])
+def test_a_redirect_within_the_origin_keeps_the_query_and_credentials(monkeypatch, code):
+    monkeypatch.setenv("ECGKG_ENDPOINT_USER", "researcher")
+    monkeypatch.setenv("ECGKG_ENDPOINT_PASSWORD", "s3cret")
+    with misbehaving_endpoint("ok") as (server, url):
+        moved = url.rsplit("/", 1)[0] + "/sparql"
+        server.mode = f"redirect {code} {moved}"
+        result = run_cli("query", "-", "--endpoint", url, "--format", "csv",
+                         input="SELECT ?x WHERE { ?x ?p ?o }")
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == ["x", "ok"]
+    (_, first_path, _, _), (method, path, headers, body) = server.requests
+    assert (first_path, method, path) == ("/query", "POST", "/sparql")
+    assert body.startswith(b"query=")
+    assert headers.get("Authorization") == "Basic " + base64.b64encode(b"researcher:s3cret").decode()
+
+
+def test_credentials_go_only_to_the_named_origin_on_load(monkeypatch):
+    monkeypatch.setenv("ECGKG_ENDPOINT_USER", "publisher")
+    monkeypatch.setenv("ECGKG_ENDPOINT_PASSWORD", "s3cret")
+    with misbehaving_endpoint("ok") as (elsewhere, elsewhere_url):
+        store = elsewhere_url.rsplit("/", 1)[0] + "/store"
+        with misbehaving_endpoint(f"redirect 307 {store}") as (server, url):
+            result = run_cli("load", "--graph-store", url.rsplit("/", 1)[0] + "/store",
+                             "--timeout", "5")
+    assert result.exit_code == 2, result.output
+    assert "redirected to another origin" in result.output
+    assert elsewhere.requests == []
+    assert "s3cret" not in result.output
+
+
+def test_a_password_in_the_url_is_used_and_never_printed(monkeypatch):
+    monkeypatch.delenv("ECGKG_ENDPOINT_USER", raising=False)
+    with misbehaving_endpoint("500") as (server, url):
+        with_password = url.replace("http://", "http://bob:hunter2@")
+        result = run_cli("query", "-", "--endpoint", with_password,
+                         input="SELECT ?x WHERE { ?x ?p ?o }")
+    assert result.exit_code == 2
+    assert "hunter2" not in result.output
+    assert "bob:***@" in result.output
+    token = base64.b64encode(b"bob:hunter2").decode()
+    assert server.requests[0][2].get("Authorization") == f"Basic {token}"
+    assert "@" not in server.requests[0][1]  # the userinfo is not part of the request
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "0", "1e999", "soon"])
+def test_timeouts_must_be_finite_and_positive(value):
+    for verb in (["query", "meetings-by-year", "--endpoint", "http://127.0.0.1:9/query"],
+                 ["load", "--graph-store", "http://127.0.0.1:9/store"]):
+        result = run_cli(*verb, "--timeout", value)
+        assert result.exit_code == 2, (verb, value)
+        assert "--timeout" in result.output
