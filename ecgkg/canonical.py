@@ -6,14 +6,13 @@ table, so two curators who add the same triples produce the same bytes and diffs
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
 
 from ecgkg.errors import EcgkgError
+from ecgkg.files import write_file
 from ecgkg.namespaces import PREFIXES
 from ecgkg.sources import display_path
 
@@ -41,20 +40,8 @@ def canonical_turtle(graph: rdflib.Graph) -> str:
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write to a temporary file beside the target, then rename: never a half-written file."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        # mkstemp makes the file private; a written data file should get the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Replace the file whole or not at all (see ecgkg.files)."""
+    write_file(path, text)
 
 
 @dataclass(frozen=True)

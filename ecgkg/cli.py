@@ -145,7 +145,7 @@ def query_command(query_ref: str, params: tuple[str, ...], fmt: str,
 @click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl",
               show_default=True, help="nq and trig keep one named graph per source file; the "
               "others merge all graphs.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--output", "-o", type=click.Path(path_type=Path),
               help="File to write (written to a temporary file, then renamed). Default: stdout.")
 @paths_argument
 def export_command(fmt: str, output: Path | None, paths: tuple[Path, ...]) -> None:

@@ -6,7 +6,7 @@ import math
 
 import click
 
-from ecgkg.errors import EcgkgError
+from ecgkg.errors import EcgkgError, one_line
 
 
 class ErrorReportingGroup(click.Group):
@@ -16,7 +16,7 @@ class ErrorReportingGroup(click.Group):
         try:
             return super().invoke(ctx)
         except EcgkgError as error:
-            click.echo(f"ecgkg: error: {error}", err=True)
+            click.echo(f"ecgkg: error: {one_line(str(error))}", err=True)
             ctx.exit(error.exit_code)
         except BrokenPipeError:
             ctx.exit(0)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecgkg.build import Built
-from ecgkg.canonical import write_atomically
 from ecgkg.errors import EcgkgError
+from ecgkg.files import write_file
 from ecgkg.namespaces import PREFIXES
 
 EXPORT_FORMATS = {
@@ -46,6 +46,4 @@ def export(built: Built, fmt: str, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    if not output.parent.exists():
-        raise EcgkgError(f"{output.parent}: no such folder")
-    write_atomically(output, data)
+    write_file(output, data)
