@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecgkg.errors import EcgkgError
+from ecgkg.limits import check_query_depth
 from ecgkg.namespaces import PREFIXES
 from ecgkg.sources import display_path, queries_dir
 
@@ -309,6 +310,7 @@ def parse_query(text: str, name: str, path: Path | None = None, strict: bool = F
     type, parameters the query uses and columns that match its SELECT clause. `strict` (the
     bundled library) also demands a title, a description, and columns for a SELECT query.
     """
+    check_query_depth(text, display_path(path) if path else name)
     query = NamedQuery(name=name, text=text, path=path)
     descriptions: list[str] = []
     seen: set[str] = set()

@@ -25,9 +25,10 @@ import pyoxigraph as ox
 
 from ecgkg import http
 from ecgkg.errors import EXIT_FINDING, EcgkgError
+from ecgkg.limits import check_xml_expansion
 from ecgkg.remote import body_excerpt, check_endpoint_url
 from ecgkg.sources import bundled_files, display_path, graph_iri, rdf_files
-from ecgkg.store import OX_FORMATS, syntax_error_message
+from ecgkg.store import OX_FORMATS, read_bytes, syntax_error_message, term_too_large
 
 
 @dataclass
@@ -91,14 +92,15 @@ def file_quads(path: Path) -> list[ox.Quad]:
     if rdf_format is None:
         raise EcgkgError(f"{display_path(path)}: unsupported RDF file suffix {path.suffix!r}")
     graph = ox.NamedNode(graph_iri(path))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise EcgkgError(f"{display_path(path)}: cannot read: {error.strerror}") from None
+    data = read_bytes(path)
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        check_xml_expansion(data, display_path(path))
     try:
         parsed = list(ox.parse(data, format=rdf_format, base_iri=graph.value))
     except SyntaxError as error:
         raise EcgkgError(syntax_error_message(path, error)) from None
+    except MemoryError:
+        raise EcgkgError(term_too_large(path)) from None
     return [ox.Quad(q.subject, q.predicate, q.object,
                     graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
             for q in parsed]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecgkg.errors import EcgkgError
+from ecgkg.limits import ENGINE_TERM_LIMIT, check_xml_expansion
 from ecgkg.sources import display_path, graph_iri
 
 OX_FORMATS = {
@@ -37,6 +38,8 @@ def load_file(store: ox.Store, path: Path) -> None:
     if rdf_format is None:
         raise EcgkgError(f"{display_path(path)}: unsupported RDF file suffix {path.suffix!r}")
     graph = ox.NamedNode(graph_iri(path))
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        check_xml_expansion(read_bytes(path), display_path(path))
     try:
         if rdf_format.supports_datasets:
             # Quads keep the graphs the file names; its default graph becomes the file's graph.
@@ -51,8 +54,22 @@ def load_file(store: ox.Store, path: Path) -> None:
             store.load(path=str(path), format=rdf_format, base_iri=graph.value, to_graph=graph)
     except SyntaxError as error:
         raise EcgkgError(syntax_error_message(path, error)) from None
+    except MemoryError:
+        raise EcgkgError(term_too_large(path)) from None
     except OSError as error:
         raise EcgkgError(f"{display_path(path)}: cannot read: {error.strerror or error}") from None
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise EcgkgError(f"{display_path(path)}: cannot read: {error.strerror or error}") from None
+
+
+def term_too_large(path: Path) -> str:
+    return (f"{display_path(path)}: a term (IRI or literal) is larger than the parser's limit of "
+            f"{ENGINE_TERM_LIMIT // (1024 * 1024)} MiB")
 
 
 def load_files(paths: list[Path]) -> ox.Store:
