@@ -114,3 +114,57 @@ def check_xml_expansion(data: bytes, shown: str) -> None:
             raise EcgkgError(f"{shown}: its XML entities expand to more than {limit:,} bytes; "
                              f"refused before parsing (set {XML_EXPANSION_VARIABLE} to allow "
                              "more)")
+
+
+DEFAULT_QUERY_TIMEOUT = 300.0  # seconds a local query may run (`ecgkg query --timeout`)
+
+
+def federated_services(sparql: str) -> list[str]:
+    """The services a query calls with SERVICE (an IRI, or ?var for one chosen at run time)."""
+    from ecgkg.library import tokens
+
+    found = []
+    toks = tokens(sparql)
+    for i, token in enumerate(toks):
+        if token.kind == "word" and token.text.upper() == "SERVICE":
+            following = [t for t in toks[i + 1:i + 3] if t.text.upper() != "SILENT"]
+            found.append(following[0].text if following else "?")
+    return found
+
+
+def check_no_service(sparql: str, where: str) -> None:
+    """EcgkgError if a local query would call a remote SPARQL service."""
+    services = federated_services(sparql)
+    if services:
+        raise EcgkgError(f"{where}: the query calls SERVICE {services[0]}: the embedded store "
+                         "sends no request to another host unless --allow-service is given")
+
+
+def within(seconds: float, work, what: str):
+    """work() in a worker thread, bounded by `seconds` and by Ctrl-C.
+
+    The engine releases Python's lock while it computes, so the waiting thread stays responsive:
+    past the bound, or on Ctrl-C, the caller gets an EcgkgError at once (exit 2, or 130 for
+    Ctrl-C) and the abandoned computation ends with the process.
+    """
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # noqa: BLE001 - handed to the caller below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="ecgkg-bounded", daemon=True)
+    worker.start()
+    try:
+        worker.join(seconds)
+    except KeyboardInterrupt:
+        raise EcgkgError(f"{what}: interrupted (Ctrl-C)", exit_code=130) from None
+    if worker.is_alive():
+        raise EcgkgError(f"{what}: did not finish within {seconds:g} s (--timeout)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

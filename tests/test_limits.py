@@ -121,3 +121,29 @@ def test_no_limit_variable_is_left_undocumented():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for variable in ("ECGKG_MAX_QUERY_DEPTH", "ECGKG_MAX_XML_EXPANSION"):
         assert variable in readme, variable
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+     ["<http://127.0.0.1:9/sparql>"]),
+    ("SELECT * WHERE { service silent ?where { ?s ?p ?o } }", ["?where"]),
+    ('SELECT * WHERE { ?s <http://e/SERVICE> "SERVICE" } # SERVICE <http://x>', []),
+])
+def test_service_calls_are_found_by_the_lexer(text, expected):
+    from ecgkg.limits import federated_services
+
+    assert federated_services(text) == expected
+
+
+def test_a_bounded_call_gives_its_value_or_one_error():
+    import time
+
+    from ecgkg.limits import within
+
+    assert within(5, lambda: 42, "x") == 42
+    with pytest.raises(ZeroDivisionError):
+        within(5, lambda: 1 / 0, "x")
+    started = time.monotonic()
+    with pytest.raises(EcgkgError, match="did not finish within 0.2 s"):
+        within(0.2, lambda: time.sleep(5), "slow query")
+    assert time.monotonic() - started < 4
