@@ -107,6 +107,21 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class _BasicFirst(urllib.request.HTTPBasicAuthHandler):
+    """Basic credentials with the first request; if the server answers that with a bare 401
+    (no challenge: Virtuoso does so when it wants Digest), ask again without them, so that the
+    server names its scheme, and stop sending Basic to this origin."""
+
+    def http_error_401(self, req, fp, code, msg, headers):
+        if headers.get("WWW-Authenticate") or not req.unredirected_hdrs.get("Authorization"):
+            return super().http_error_401(req, fp, code, msg, headers)
+        self.passwd.update_authenticated(origin(req.full_url) + "/", False)
+        again = urllib.request.Request(
+            req.full_url, data=req.data, method=req.get_method(),
+            headers={k: v for k, v in req.header_items() if k.lower() != "authorization"})
+        return self.parent.open(again, timeout=req.timeout)
+
+
 def opener(url: str) -> urllib.request.OpenerDirector:
     """An opener for requests to `url`'s origin, with its credentials bound to that origin."""
     handlers: list[urllib.request.BaseHandler] = [_SameOriginRedirects()]
@@ -115,6 +130,5 @@ def opener(url: str) -> urllib.request.OpenerDirector:
         manager = urllib.request.HTTPPasswordMgrWithPriorAuth()
         # Bound to the origin: urllib offers these credentials to no other host or port.
         manager.add_password(None, origin(url) + "/", login[0], login[1], is_authenticated=True)
-        handlers += [urllib.request.HTTPBasicAuthHandler(manager),
-                     urllib.request.HTTPDigestAuthHandler(manager)]
+        handlers += [_BasicFirst(manager), urllib.request.HTTPDigestAuthHandler(manager)]
     return urllib.request.build_opener(*handlers)

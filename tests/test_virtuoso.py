@@ -1,0 +1,92 @@
+"""The store EU open-data teams run: `ecgkg load` into a real Virtuoso (its authenticated Graph
+Store endpoint, HTTP Digest) and every bundled query against it, compared with the embedded
+store."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from virtuoso_server import PASSWORD, USER, virtuoso_server  # noqa: F401
+
+from ecgkg.build import build
+from ecgkg.cli import main
+from ecgkg.library import library
+from ecgkg.query import run
+
+pytestmark = pytest.mark.slow
+runner = CliRunner()
+QUERIES = library()
+
+
+@pytest.fixture(scope="module")
+def loaded_virtuoso(virtuoso_server, monkeypatch_module):  # noqa: F811
+    monkeypatch_module.setenv("ECGKG_ENDPOINT_USER", USER)
+    monkeypatch_module.setenv("ECGKG_ENDPOINT_PASSWORD", PASSWORD)
+    result = runner.invoke(main, ["load", "--graph-store", virtuoso_server.graph_store_url],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return virtuoso_server
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def expected_counts() -> dict[str, int]:
+    built = build()
+    return {iri: n for iri, n in
+            ((row["g"].value, int(row["n"].value)) for row in built.store.query(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))}
+
+
+def test_load_puts_every_file_graph_into_virtuoso_with_digest(loaded_virtuoso):
+    assert loaded_virtuoso.counts_per_graph() == expected_counts()
+
+
+def test_loading_twice_changes_nothing(loaded_virtuoso):
+    before = loaded_virtuoso.counts_per_graph()
+    result = runner.invoke(main, ["load", "--graph-store", loaded_virtuoso.graph_store_url],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert loaded_virtuoso.counts_per_graph() == before
+
+
+def test_wrong_credentials_are_one_line_without_the_password(virtuoso_server,  # noqa: F811
+                                                              monkeypatch):
+    monkeypatch.setenv("ECGKG_ENDPOINT_USER", USER)
+    monkeypatch.setenv("ECGKG_ENDPOINT_PASSWORD", "not-the-password")
+    result = runner.invoke(main, ["load", "--graph-store", virtuoso_server.graph_store_url])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("ecgkg: error:")]
+    assert len(errors) == 1 and "401" in errors[0]
+    assert "not-the-password" not in result.output
+
+
+def rows_as_set(result) -> list:
+    return sorted(tuple(str(term) for term in row) for row in result.rows)
+
+
+# Virtuoso 7.2 cannot start a transitive path with both ends unbound and loses matches of
+# rdfs:subClassOf* inside OPTIONAL; no rewrite tried so far gives it the same rows (see
+# queries/README.md, "Virtuoso").
+VIRTUOSO_DIFFERS = {"initiative-parts"}
+
+
+@pytest.mark.parametrize("query", [
+    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 property paths"))
+    if q.name in VIRTUOSO_DIFFERS else q for q in QUERIES], ids=[q.name for q in QUERIES])
+def test_every_bundled_query_gives_the_embedded_stores_rows(loaded_virtuoso, built, query):
+    local = run(query, built=built)
+    remote = run(query, endpoint=loaded_virtuoso.sparql_url, timeout=60)
+    assert remote.variables == local.variables
+    assert local.rows, f"{query.name}: nothing to compare"
+    if "ORDER BY" in query.text.upper():
+        assert remote.rows == local.rows
+    else:
+        assert rows_as_set(remote) == rows_as_set(local)
+
+
+def test_every_bundled_query_is_compared():
+    assert len(QUERIES) >= 15
