@@ -90,3 +90,52 @@ def test_every_bundled_query_gives_the_embedded_stores_rows(loaded_virtuoso, bui
 
 def test_every_bundled_query_is_compared():
     assert len(QUERIES) >= 15
+
+
+def test_a_user_without_write_permission_is_refused_in_one_line(virtuoso_server,  # noqa: F811
+                                                                 monkeypatch):
+    virtuoso_server.isql("DB.DBA.USER_CREATE('ecgkg_reader', 'reader-secret');")
+    virtuoso_server.isql('GRANT SPARQL_SELECT TO "ecgkg_reader";')
+    before = virtuoso_server.counts_per_graph()
+    monkeypatch.setenv("ECGKG_ENDPOINT_USER", "ecgkg_reader")
+    monkeypatch.setenv("ECGKG_ENDPOINT_PASSWORD", "reader-secret")
+    result = runner.invoke(main, ["load", "--graph-store", virtuoso_server.graph_store_url])
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("ecgkg: error:")]
+    assert len(errors) == 1 and "HTTP 403" in errors[0] and "new (loaded): none" in errors[0]
+    assert "reader-secret" not in result.output
+    assert virtuoso_server.counts_per_graph() == before
+
+
+def test_a_server_that_stops_mid_load_leaves_each_graph_old_or_new(tmp_path, monkeypatch):
+    from virtuoso_server import start_virtuoso
+
+    from ecgkg.load import load
+    from ecgkg.sources import graph_iri
+
+    monkeypatch.setenv("ECGKG_ENDPOINT_USER", USER)
+    monkeypatch.setenv("ECGKG_ENDPOINT_PASSWORD", PASSWORD)
+    server = start_virtuoso(tmp_path / "db")
+    loaded: list[str] = []
+
+    def progress(line: str) -> None:
+        if line.startswith("loaded "):
+            loaded.append(line)
+            if len(loaded) == 3:
+                server.stop()
+
+    try:
+        report = load(None, server.graph_store_url, timeout=10, progress=progress)
+    finally:
+        server.stop()
+    assert report.failure is not None and len(report.loaded) == 3
+    order = [graph_iri(path) for path in build().files]
+    assert [g.graph for g in report.loaded + report.not_loaded] == order
+    # Started again on the same database: the three graphs are whole, the others absent.
+    restarted = start_virtuoso(tmp_path / "db")
+    try:
+        counts = restarted.counts_per_graph()
+    finally:
+        restarted.stop()
+    expected = expected_counts()
+    assert counts == {g: expected[g] for g in order[:3]}
