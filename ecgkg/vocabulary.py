@@ -77,7 +77,7 @@ def meaning(ontology: rdflib.Graph, term: URIRef) -> str:
     for predicate in (USAGE_NOTE, DEFINITION):
         texts = [o for o in ontology.objects(term, predicate) if getattr(o, "language", None) == "en"]
         if texts:
-            return str(sorted(texts)[0])
+            return str(min(texts))
     return ""
 
 

@@ -15,8 +15,14 @@ from ecgkg.library import library
 from ecgkg.namespaces import ECG, ID, PREFIXES
 from ecgkg.query import run
 from ecgkg.sources import data_dir, ontology_dir, project_root, rdf_files
-from ecgkg.vocabulary import (COMMAND, VOCABULARY_FILE, ontology_graph, terms_used, undocumented,
-                              vocabulary_markdown)
+from ecgkg.vocabulary import (
+    COMMAND,
+    VOCABULARY_FILE,
+    ontology_graph,
+    terms_used,
+    undocumented,
+    vocabulary_markdown,
+)
 
 ORG = rdflib.Namespace(PREFIXES["org"])
 ELI = rdflib.Namespace(PREFIXES["eli"])
