@@ -625,7 +625,6 @@ class History:
             day_iris.append(day)
             t(meeting, ecg("hasDay"), iri(day))
             t(iri(day), T, ecg("MeetingDay"))
-            t(iri(day), PART_OF, meeting)
             t(iri(day), PREF, en(f"Day {n} of the ECG meeting of {span}"))
             t(iri(day), ecg("date"), date(start + dt.timedelta(days=n - 1)))
             t(iri(day), ecg("dayNumber"), positive(n))
@@ -650,7 +649,6 @@ class History:
             block = f"{mid}/block/{key.lower()}"
             t(meeting, ecg("hasBlock"), iri(block))
             t(iri(block), T, ecg("MeetingBlock"))
-            t(iri(block), PART_OF, meeting)
             t(iri(block), PREF, en(f"Dedicated block with the {label} on {subject}"))
             t(iri(block), ecg("invitedGroup"), iri(ID + "org/" + key))
             t(iri(block), ecg("onDay"), iri(rng.choice(day_iris)))

@@ -77,7 +77,8 @@ def double_statements(graph: rdflib.Graph, pairs: set[tuple[URIRef, URIRef]]) ->
 def test_the_inverse_pairs_are_declared(ontology):
     pairs = inverse_pairs(ontology)
     for p, q in ((ECGNS.establishes, ECGNS.establishedBy), (ELI.amends, ELI.amended_by),
-                 (ORG.memberOf, ORG.hasMember), (ORG.unitOf, ORG.hasUnit)):
+                 (ORG.memberOf, ORG.hasMember), (ORG.unitOf, ORG.hasUnit),
+                 (ECGNS.hasDay, URIRef(PREFIXES["dcterms"] + "isPartOf"))):
         assert (p, q) in pairs and (q, p) in pairs
 
 
