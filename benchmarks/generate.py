@@ -625,6 +625,9 @@ class History:
             day_iris.append(day)
             t(meeting, ecg("hasDay"), iri(day))
             t(iri(day), T, ecg("MeetingDay"))
+            # data/ states this once, by the meeting's ecg:hasDay; kept here (the shapes accept
+            # it) because tests/test_validate_engine.py's error injection depends on these lines.
+            t(iri(day), PART_OF, meeting)
             t(iri(day), PREF, en(f"Day {n} of the ECG meeting of {span}"))
             t(iri(day), ecg("date"), date(start + dt.timedelta(days=n - 1)))
             t(iri(day), ecg("dayNumber"), positive(n))
@@ -649,6 +652,7 @@ class History:
             block = f"{mid}/block/{key.lower()}"
             t(meeting, ecg("hasBlock"), iri(block))
             t(iri(block), T, ecg("MeetingBlock"))
+            t(iri(block), PART_OF, meeting)
             t(iri(block), PREF, en(f"Dedicated block with the {label} on {subject}"))
             t(iri(block), ecg("invitedGroup"), iri(ID + "org/" + key))
             t(iri(block), ecg("onDay"), iri(rng.choice(day_iris)))
