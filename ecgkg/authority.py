@@ -27,6 +27,18 @@ COUNTRY_SCHEME = URIRef("http://publications.europa.eu/resource/authority/countr
 EURES_REGULATION = URIRef("http://data.europa.eu/eli/reg/2016/589/oj")
 COUNTRY_GROUP_SCHEME = URIRef(ID + "country-group")
 NCO_COLLECTIVE = URIRef(ID + "org/NCOs")
+ARTICLE_14 = URIRef(ID + "act/32016R0589/art-14")
+ROLE_MEMBER = URIRef(ID + "role/member")
+NCO_NOTE = (
+    "Generated from the Publications Office country table, one NCO per EURES country. That NCOs"
+    " sit in the Coordination Group comes from Article 14 of Regulation (EU) 2016/589; the"
+    " Regulation's article on National Coordination Offices could not be verified offline and is"
+    " not cited."
+)
+MEMBERSHIP_NOTE = (
+    "Open-ended: the sources give no date on which this NCO was designated, so the membership has"
+    " no org:memberDuring. Add one, with its source, when a designation or replacement is known."
+)
 
 # The `group` column of country-eu-eea-ch.csv, and the IRI each value gets.
 COUNTRY_GROUPS = {
@@ -100,17 +112,35 @@ def place_graph(nal_dir: Path, codes: tuple[str, ...] = PLACES_USED) -> Graph:
 
 
 def nco_graph(rows: list[dict[str, str]]) -> Graph:
+    """One NCO per EURES country, each an open-ended org:Membership of the NCOs taken together.
+
+    The sources give no designation dates, so memberships carry no org:memberDuring; their
+    editorial note says so. Provenance names what supports each NCO: the country table (which
+    country) and Article 14 of Regulation (EU) 2016/589 (NCOs sit in the Coordination Group),
+    not the Regulation as a whole, which names no country.
+    """
     graph = Graph()
     for row in rows:
         nco = URIRef(f"{ID}org/NCO-{row['code']}")
         graph.add((nco, RDF.type, ECGNS.NationalCoordinationOffice))
+        graph.add((nco, RDF.type, ORG.Organization))
         graph.add((nco, SKOS.prefLabel,
                    Literal(f"EURES National Coordination Office ({row['label_en']})", lang="en")))
         graph.add((nco, ECGNS.acronym, Literal(f"NCO {row['ted_code']}")))
+        # The minutes write both "NCO BE" and "ES NCO".
+        graph.add((nco, SKOS.altLabel, Literal(f"{row['ted_code']} NCO", lang="en")))
         graph.add((nco, ECGNS.country, URIRef(row["uri"])))
-        graph.add((nco, ORG.memberOf, NCO_COLLECTIVE))
         graph.add((nco, ECGNS.legalBasis, EURES_REGULATION))
-        graph.add((nco, PROV.wasDerivedFrom, EURES_REGULATION))
+        graph.add((nco, PROV.wasDerivedFrom, COUNTRY_SCHEME))
+        graph.add((nco, PROV.wasDerivedFrom, ARTICLE_14))
+        graph.add((nco, SKOS.editorialNote, Literal(NCO_NOTE, lang="en")))
+        membership = URIRef(f"{ID}membership/NCOs/NCO-{row['code']}")
+        graph.add((membership, RDF.type, ORG.Membership))
+        graph.add((membership, ORG.member, nco))
+        graph.add((membership, ORG.organization, NCO_COLLECTIVE))
+        graph.add((membership, ORG.role, ROLE_MEMBER))
+        graph.add((membership, PROV.wasDerivedFrom, ARTICLE_14))
+        graph.add((membership, SKOS.editorialNote, Literal(MEMBERSHIP_NOTE, lang="en")))
     return graph
 
 
