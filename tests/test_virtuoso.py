@@ -68,15 +68,7 @@ def rows_as_set(result) -> list:
     return sorted(tuple(str(term) for term in row) for row in result.rows)
 
 
-# Virtuoso 7.2 cannot start a transitive path with both ends unbound and loses matches of
-# rdfs:subClassOf* inside OPTIONAL; no rewrite tried so far gives it the same rows (see
-# queries/README.md, "Virtuoso").
-VIRTUOSO_DIFFERS = {"initiative-parts"}
-
-
-@pytest.mark.parametrize("query", [
-    pytest.param(q, marks=pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 property paths"))
-    if q.name in VIRTUOSO_DIFFERS else q for q in QUERIES], ids=[q.name for q in QUERIES])
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
 def test_every_bundled_query_gives_the_embedded_stores_rows(loaded_virtuoso, built, query):
     local = run(query, built=built)
     remote = run(query, endpoint=loaded_virtuoso.sparql_url, timeout=60)
