@@ -7,10 +7,12 @@ joined in as ?this:
 
     SELECT $this ?value WHERE { { SELECT DISTINCT ?this WHERE { <targets> } } <the rule> }
 
-Anything this module cannot rewrite that way (a constraint on a property shape or on a shape
-used through another shape, $PATH, $shapesGraph, $currentShape, ?failure, MINUS, VALUES,
-SERVICE, a nested SELECT, a query that does not project $this) is reported as unsupported, and
-the shape goes to pySHACL (see ecgkg.shacl_engine).
+The join binds $this as SHACL's pre-binding does only where ecgkg.shacl.sparql_query finds it
+safe (by parsing the query). Anything this module cannot rewrite that way (a constraint on a
+property shape or on a shape used through another shape, $PATH, $currentShape, ?failure,
+$this in a nested FILTER, a sub-select, a query that does not project $this) is evaluated one
+focus node at a time, by pySHACL (see ecgkg.shacl.engine.plan); queries SHACL forbids are
+refused before (check_queries).
 
 The store is loaded and the queries run in a worker thread: pyoxigraph releases the GIL while it
 parses, loads and evaluates, so this overlaps with the Python evaluation of the core constraints.
@@ -24,20 +26,18 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ecgkg.errors import EcgkgError
 from ecgkg.namespaces import PREFIXES
+from ecgkg.shacl.model import compact
+from ecgkg.shacl.sparql_query import QuerySyntaxError, analyse, tokens
 
 SH = rdflib.Namespace(PREFIXES["sh"])
-
-PREBOUND_VARIABLES = re.compile(r"[$?](PATH|shapesGraph|currentShape|failure)\b")
-PROJECTS_THIS = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*[$?]this\b)", re.IGNORECASE)
-# What pySHACL refuses in a SPARQL constraint (or treats specially): route those to pySHACL.
-REFUSED = re.compile(r"\b(MINUS|VALUES|SERVICE)\b", re.IGNORECASE)
-NESTED_SELECT = re.compile(r"\{[^}]*\bSELECT\b", re.IGNORECASE | re.DOTALL)
-
+# Variables only pySHACL binds (one focus node at a time) or handles: $PATH (property shapes),
+# $currentShape, ?failure.
+PER_FOCUS = {"PATH", "currentShape", "failure"}
 
 @dataclass(frozen=True)
 class SparqlConstraint:
@@ -52,9 +52,17 @@ class SparqlConstraint:
 
 
 def prologue(graph: rdflib.Graph, constraint: Node) -> str:
-    """PREFIX lines from the sh:declare entries the constraint's sh:prefixes point to."""
+    """PREFIX lines from the sh:declare entries of the constraint's sh:prefixes values and of
+    what they owl:imports (transitively), as SHACL says."""
     lines = []
-    for source in graph.objects(constraint, SH.prefixes):
+    sources = list(graph.objects(constraint, SH.prefixes))
+    seen: set = set()
+    while sources:
+        source = sources.pop()
+        if source in seen:
+            continue
+        seen.add(source)
+        sources.extend(graph.objects(source, OWL.imports))
         for declaration in graph.objects(source, SH.declare):
             prefix = graph.value(declaration, SH.prefix)
             namespace = graph.value(declaration, SH.namespace)
@@ -101,13 +109,15 @@ def compile_sparql(graph: rdflib.Graph, shape: Node, targets: str | None, severi
         if not isinstance(select, Literal) or not isinstance(select.value, str):
             return None
         text = str(select)
-        if PREBOUND_VARIABLES.search(text) or REFUSED.search(text) or NESTED_SELECT.search(text):
+        try:
+            analysis = analyse(text)
+        except QuerySyntaxError:
             return None
-        brace = text.find("{")
-        if brace < 0 or '"' in text[:brace] or "'" in text[:brace] or "#" in text[:brace]:
-            return None
-        if not PROJECTS_THIS.search(text[:brace]):
+        if analysis.unsafe or analysis.failures or PER_FOCUS & analysis.mentioned:
+            return None  # pre-bound variables a join at the top would not bind: per focus node
+        if "this" not in analysis.projects and "*" not in analysis.projects:
             return None  # results must name their focus node: pySHACL supplies it, one at a time
+        brace = analysis.where
         messages = tuple(graph.objects(constraint, SH.message))
         if any(not isinstance(m, Literal) or not isinstance(m.value, str) for m in messages):
             return None
@@ -237,3 +247,38 @@ class SparqlRunner:
         if self.error is not None:
             raise EcgkgError(f"loading the SPARQL store failed: {self.error}") from self.error
         return self.results
+
+
+# ------------------------------------------------------------------------------------ checks
+
+
+def check_queries(graph: rdflib.Graph, where) -> None:
+    """Refuse (EcgkgError, exit 2) a SPARQL-based constraint whose query does not parse, that
+    SHACL forbids with pre-binding, or that needs $shapesGraph. WHERE(shape) is ' in FILE' or ''."""
+    for shape, constraint in sorted(graph.subject_objects(SH.sparql), key=str):
+        selects = list(graph.objects(constraint, SH.select))
+        named = f"shape {compact(shape)}{where(shape)}"
+        if len(selects) != 1 or not isinstance(selects[0], Literal):
+            raise EcgkgError(f"{named}: a SPARQL constraint needs exactly one sh:select text")
+        text = str(selects[0])
+        try:
+            analysis = analyse(text)
+        except QuerySyntaxError as error:
+            raise EcgkgError(f"{named}: SPARQL syntax error in sh:select: {error}") from None
+        if analysis.failures:
+            raise EcgkgError(f"{named}: sh:select not allowed with pre-bound variables: "
+                             + "; ".join(analysis.failures))
+        if "shapesGraph" in analysis.mentioned:
+            raise EcgkgError(f"{named}: $shapesGraph in sh:select is not supported")
+        checked = text
+        for position in sorted((t.start for t in tokens(text)
+                                if t.kind == "var" and t.text == "PATH"), reverse=True):
+            checked = checked[:position] + "<urn:ecgkg:path>" + checked[position + len("$PATH"):]
+        try:
+            ox.Store().query(f"{prologue(graph, constraint)}\n{checked}")
+        except SyntaxError as error:
+            reason = " ".join(str(error).split())
+            raise EcgkgError(f"{named}: SPARQL syntax error in sh:select: {reason}") from None
+        except (ValueError, OSError):
+            pass  # it parses; what it would do on an empty store does not matter here
+
