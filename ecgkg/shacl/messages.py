@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import rdflib
-from rdflib import RDF, Literal
+from rdflib import RDF, XSD, Literal
 from rdflib.term import Node
 
 from ecgkg.shacl.model import SH, compact, compact_path
@@ -61,15 +61,25 @@ def choose_message(messages) -> str:
     return str(messages[0]) if messages else ""
 
 
+PLAIN_DATATYPES = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.boolean)}
+
+
+def term_text(term: Node) -> str:
+    """compact(), with numbers and booleans written as Turtle writes them: 2, not "2"^^xsd:integer."""
+    if isinstance(term, Literal) and str(term.datatype) in PLAIN_DATATYPES:
+        return str(term)
+    return compact(term)
+
+
 def parameter_text(graph: rdflib.Graph, shape: Node, name: str) -> str:
     values = sorted(graph.objects(shape, SH[name]), key=str)
     texts = []
     for value in values:
         if (value, RDF.first, None) in graph or value == RDF.nil:
             items = rdflib.collection.Collection(graph, value)
-            texts.append("(" + " ".join(compact(item) for item in items) + ")")
+            texts.append("(" + " ".join(term_text(item) for item in items) + ")")
         else:
-            texts.append(compact(value))
+            texts.append(term_text(value))
     return ", ".join(texts) or "?"
 
 

@@ -117,14 +117,23 @@ class Reader:
         self.triple_tokens: set[int] = set()
 
     def group(self, i: int, scope: tuple[str, ...]) -> int:
-        """Read a group from token I (just after its '{') to its '}'; the index after it."""
+        """Read a group from token I (just after its '{') to its '}'; the index after it.
+
+        A FILTER sees every solution of its group, a BIND the patterns before it: below the top
+        group, they see a pre-bound variable only where a triple pattern of that same group
+        binds it (for a BIND, before it)."""
         toks = self.toks
         if i < len(toks) and toks[i].word == "SELECT":
             return self.sub_select(i, scope)
+        direct: set[str] = set()  # pre-bound variables of this group's own triple patterns
+        filtered: list[str] = []
         while i < len(toks):
             tok = toks[i]
             word = tok.word
             if tok.text == "}":
+                for name in filtered:
+                    if name not in direct:
+                        self.expression_scope(name, scope, "FILTER")
                 return i + 1
             if word in FORBIDDEN:
                 self.analysis.failures.append(f"uses {FORBIDDEN[word]}")
@@ -135,17 +144,23 @@ class Reader:
             elif word in ("MINUS", "GRAPH", "SERVICE"):
                 j = i + 1
                 while j < len(toks) and toks[j].text != "{":
-                    self.note(toks[j], scope + ("graph",), "expression")
                     j += 1
                 i = self.group(j + 1, scope + (word.lower(),))
             elif word == "VALUES":
                 i = self.skip_values(i + 1)
             elif word in ("FILTER", "BIND"):
-                i = self.expression(i + 1, scope, word)
+                i, used = self.expression(i + 1, scope, word)
+                if word == "FILTER":
+                    filtered.extend(used)
+                else:
+                    for name in used - direct:
+                        self.expression_scope(name, scope, "BIND")
             else:
-                self.note(tok, scope, "triple")
                 if tok.kind == "var":
                     self.triple_tokens.add(i)
+                    if tok.text in self.prebound:
+                        self.triple_scope(scope)
+                        direct.add(tok.text)
                 i += 1
         raise QuerySyntaxError("unbalanced braces")
 
@@ -154,9 +169,11 @@ class Reader:
             raise QuerySyntaxError("a group was expected")
         return i + 1
 
-    def expression(self, i: int, scope: tuple[str, ...], keyword: str) -> int:
-        """A FILTER or BIND expression; EXISTS groups inside are read as groups."""
+    def expression(self, i: int, scope: tuple[str, ...], keyword: str) -> tuple[int, set[str]]:
+        """A FILTER or BIND expression: the index after it and the pre-bound variables it
+        uses itself (EXISTS groups inside are read as groups)."""
         toks = self.toks
+        used: set[str] = set()
         depth = 0
         while i < len(toks):
             tok = toks[i]
@@ -165,17 +182,17 @@ class Reader:
             elif tok.text == ")":
                 depth -= 1
                 if depth <= 0:
-                    return i + 1
+                    return i + 1, used
             elif tok.text == "{":
                 i = self.group(i + 1, scope + ("exists",))
                 if depth == 0:
-                    return i  # FILTER EXISTS { ... } / FILTER NOT EXISTS { ... }
+                    return i, used  # FILTER EXISTS { ... } / FILTER NOT EXISTS { ... }
                 continue
-            elif tok.kind == "var" and keyword == "BIND" and i > 0 and toks[i - 1].word == "AS":
-                if tok.text in self.prebound:
+            elif tok.kind == "var" and tok.text in self.prebound:
+                if keyword == "BIND" and i > 0 and toks[i - 1].word == "AS":
                     self.analysis.failures.append(f"assigns the pre-bound ${tok.text} with AS")
-            else:
-                self.note(tok, scope, "expression")
+                else:
+                    used.add(tok.text)
             i += 1
         raise QuerySyntaxError("unbalanced parentheses")
 
@@ -229,20 +246,25 @@ class Reader:
         """The variables of triple patterns between two tokens (what SELECT * returns)."""
         return {self.toks[k].text for k in self.triple_tokens if start <= k < end}
 
-    def note(self, tok: Token, scope: tuple[str, ...], role: str) -> None:
-        """Record why a pre-bound variable here would not be bound by a join at the top."""
-        if tok.kind != "var" or tok.text not in self.prebound:
-            return
-        inner = scope[1:]  # below the top group
+    def triple_scope(self, scope: tuple[str, ...]) -> None:
+        """A pre-bound variable in a triple pattern: a join binds it, except in a sub-select
+        (its own scope), MINUS or SERVICE."""
+        inner = scope[1:]
         if "select" in inner:
-            reason = "a pre-bound variable inside a sub-select"
+            self.unsafe("a pre-bound variable inside a sub-select")
         elif "minus" in inner or "service" in inner:
-            reason = "a pre-bound variable inside MINUS or SERVICE"
-        elif role == "triple":
-            return  # a join binds it, at any depth
-        elif not inner or inner == ("optional",):
-            return  # the top group's or a top OPTIONAL's own FILTER or BIND
-        else:
-            reason = f"${tok.text} in a FILTER or BIND below the top group ({' > '.join(inner)})"
+            self.unsafe("a pre-bound variable inside MINUS or SERVICE")
+
+    def expression_scope(self, name: str, scope: tuple[str, ...], keyword: str) -> None:
+        """A pre-bound variable in a FILTER or BIND that no triple pattern of its group binds:
+        the top group is joined with the focus nodes first, and a FILTER directly in a top
+        OPTIONAL is its condition (it sees the outer solution); elsewhere it is unbound."""
+        inner = scope[1:]
+        if not inner or (inner == ("optional",) and keyword == "FILTER"):
+            return
+        self.triple_scope(scope)
+        self.unsafe(f"${name} in a {keyword} below the top group ({' > '.join(inner)})")
+
+    def unsafe(self, reason: str) -> None:
         if reason not in self.analysis.unsafe:
             self.analysis.unsafe.append(reason)
