@@ -45,12 +45,13 @@ def check_shapes(graph: rdflib.Graph, shape_file) -> None:
     if conforms:
         return
     problems = []
-    for result in sorted(report.objects(None, SH.result), key=str)[:3]:
+    for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
         message = report.value(result, SH.resultMessage)
         where = shape_file(focus)
         problems.append(f"{compact(focus)}{f' in {where}' if where else ''}: {message}")
-    raise EcgkgError("shapes do not conform to SHACL-SHACL: " + "; ".join(problems))
+    problems = sorted(problems)[:3]
+    raise EcgkgError("shapes do not conform to SHACL-SHACL: " + "; ".join(sorted(problems)))
 
 
 def run_pyshacl(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, message) -> list[Result]:

@@ -32,12 +32,11 @@ from rdflib.term import Node
 from ecgkg.errors import EcgkgError
 from ecgkg.namespaces import PREFIXES
 from ecgkg.shacl.model import compact
-from ecgkg.shacl.sparql_query import QuerySyntaxError, analyse, tokens
+from ecgkg.shacl.sparql_query import QuerySyntaxError, analyse, substitute, template, tokens
 
 SH = rdflib.Namespace(PREFIXES["sh"])
-# Variables only pySHACL binds (one focus node at a time) or handles: $PATH (property shapes),
-# $currentShape, ?failure.
-PER_FOCUS = {"PATH", "currentShape", "failure"}
+# Variables only pySHACL handles: $PATH (property shapes), ?failure.
+PYSHACL_ONLY = {"PATH", "failure"}
 
 @dataclass(frozen=True)
 class SparqlConstraint:
@@ -49,6 +48,12 @@ class SparqlConstraint:
     messages: tuple  # the constraint's sh:message values
     shape_messages: tuple  # the shape's own sh:message values (pySHACL reports both)
     severity: str
+    # None: QUERY runs once with the focus nodes joined in. Else a query for the focus nodes;
+    # QUERY (unchanged) runs once for each, with $this and $currentShape substituted as SHACL
+    # pre-binds them (pyoxigraph's substitutions, SPARQL SEP-0007).
+    focus_query: str | None = None
+    substitute: tuple = ()  # the pre-bound variables the query uses (and projects)
+    pieces: tuple = ()  # the query as sparql_query.template() cuts it at those variables
 
 
 def prologue(graph: rdflib.Graph, constraint: Node) -> str:
@@ -113,10 +118,12 @@ def compile_sparql(graph: rdflib.Graph, shape: Node, targets: str | None, severi
             analysis = analyse(text)
         except QuerySyntaxError:
             return None
-        if analysis.unsafe or analysis.failures or PER_FOCUS & analysis.mentioned:
-            return None  # pre-bound variables a join at the top would not bind: per focus node
-        if "this" not in analysis.projects and "*" not in analysis.projects:
-            return None  # results must name their focus node: pySHACL supplies it, one at a time
+        if analysis.failures or PYSHACL_ONLY & analysis.mentioned:
+            return None
+        # One pass when a join at the top binds $this wherever SHACL pre-binds it and results
+        # name their focus node; else once per focus node.
+        per_focus = bool(analysis.unsafe) or "currentShape" in analysis.mentioned or (
+            "this" not in analysis.projects and "*" not in analysis.projects)
         brace = analysis.where
         messages = tuple(graph.objects(constraint, SH.message))
         if any(not isinstance(m, Literal) or not isinstance(m.value, str) for m in messages):
@@ -127,6 +134,21 @@ def compile_sparql(graph: rdflib.Graph, shape: Node, targets: str | None, severi
         ):
             return None
         if deactivated and deactivated[0].value:
+            continue
+        if per_focus:
+            # pyoxigraph substitutes projected variables only: project the pre-bound ones used
+            substituted = [name for name in ("this", "currentShape")
+                           if name in analysis.mentioned and name not in analysis.projects]
+            if substituted and "*" in analysis.projects:
+                return None
+            used = tuple(name for name in ("this", "currentShape") if name in analysis.mentioned)
+            pieces = tuple(template(f"{prologue(graph, constraint)}\n{text}", used))
+            at = analysis.projection_at
+            text = text[:at] + "".join(f"${name} " for name in substituted) + text[at:]
+            compiled.append(SparqlConstraint(
+                shape, constraint, f"{prologue(graph, constraint)}\n{text}", messages,
+                shape_messages, severity, focus_query=f"SELECT ?this WHERE {{ {targets} }}",
+                substitute=used, pieces=pieces))
             continue
         query = f"{prologue(graph, constraint)}\n{text[:brace + 1]} {targets}\n{text[brace + 1:]}"
         compiled.append(SparqlConstraint(shape, constraint, query, messages, shape_messages, severity))
@@ -226,12 +248,45 @@ class SparqlRunner:
                 return
             constraint = self.constraints[index]
             try:
+                if constraint.focus_query is not None:
+                    self.results[index] = self._per_focus(constraint)
+                    continue
                 solutions = self.store.query(constraint.query, use_default_graph_as_union=True)
                 variables = [v.value for v in solutions.variables]
                 rows = [tuple(solution[name] for name in variables) for solution in solutions]
                 self.results[index] = (variables, rows)
             except (SyntaxError, ValueError, OSError) as error:
                 self.results[index] = error
+
+    def _per_focus(self, constraint: SparqlConstraint) -> tuple[list, list]:
+        """(variables, rows) of a query run once per focus node, $this first in each row."""
+        shape = constraint.shape
+        current = ox.BlankNode(str(shape)) if isinstance(shape, BNode) else ox.NamedNode(str(shape))
+        this = ox.Variable("this")
+        shape_variable = ox.Variable("currentShape")
+        variables: list = ["this"]
+        rows = []
+        for target in self.store.query(constraint.focus_query, use_default_graph_as_union=True):
+            focus = target["this"]
+            if isinstance(focus, ox.BlankNode) or isinstance(current, ox.BlankNode):
+                # a blank node cannot be written into a query: pyoxigraph's substitutions (the
+                # same for $this in the top group, see sparql_query)
+                solutions = self.store.query(
+                    constraint.query, use_default_graph_as_union=True,
+                    substitutions={v: term for v, term in ((this, focus), (shape_variable, current))
+                                   if v.value in constraint.substitute})
+            else:
+                solutions = self.store.query(
+                    substitute(constraint.pieces, {"this": str(focus), "currentShape": str(current)}),
+                    use_default_graph_as_union=True)
+            names = [v.value for v in solutions.variables if v.value != "this"
+                     and not v.value.startswith("ecgkg_row")]
+            for name in names:
+                if name not in variables:
+                    variables.append(name)
+            for solution in solutions:
+                rows.append({"this": focus, **{name: solution[name] for name in names}})
+        return variables, [tuple(row.get(name) for name in variables) for row in rows]
 
     def finish(self) -> list:
         """Help run the remaining queries and wait for the worker: per constraint,
@@ -274,11 +329,25 @@ def check_queries(graph: rdflib.Graph, where) -> None:
         for position in sorted((t.start for t in tokens(text)
                                 if t.kind == "var" and t.text == "PATH"), reverse=True):
             checked = checked[:position] + "<urn:ecgkg:path>" + checked[position + len("$PATH"):]
+        declared = prologue(graph, constraint)
         try:
-            ox.Store().query(f"{prologue(graph, constraint)}\n{checked}")
+            ox.Store().query(f"{declared}\n{checked}")
         except SyntaxError as error:
-            reason = " ".join(str(error).split())
+            reason = query_error(str(error), declared.count("\n") + 1 if declared else 1)
             raise EcgkgError(f"{named}: SPARQL syntax error in sh:select: {reason}") from None
         except (ValueError, OSError):
             pass  # it parses; what it would do on an empty store does not matter here
 
+
+
+def query_error(text: str, offset: int) -> str:
+    """pyoxigraph's parse error in one short line, its line counted in the sh:select text (the
+    prologue of OFFSET lines taken off)."""
+    first = text.splitlines()[0] if text else "cannot parse"
+    found = re.match(r"error at (\d+):(\d+): ?(.*)", first)
+    if not found:
+        return " ".join(first.split())
+    line, column, reason = int(found.group(1)) - offset, found.group(2), found.group(3)
+    if reason.startswith("expected one of"):
+        reason = "unexpected input"
+    return f"line {line}, column {column}: {' '.join(reason.split())}"

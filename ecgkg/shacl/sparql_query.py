@@ -54,6 +54,7 @@ class Analysis:
     """What the parse found."""
 
     where: int  # offset of the top WHERE group's opening brace in the text
+    projection_at: int = 0  # offset where the top SELECT's projection starts
     projects: set[str] = field(default_factory=set)  # projected variables ("*" for SELECT *)
     mentioned: set[str] = field(default_factory=set)  # every variable of the query
     unsafe: list[str] = field(default_factory=list)  # why one pass over the graph would differ
@@ -83,6 +84,10 @@ def analyse(text: str, prebound: tuple[str, ...] = PREBOUND) -> Analysis:
     if brace is None:
         raise QuerySyntaxError("no WHERE group")
     analysis = Analysis(where=toks[brace].start)
+    first = start + 1
+    while first < brace and toks[first].word in ("DISTINCT", "REDUCED"):
+        first += 1
+    analysis.projection_at = toks[first].start if first < len(toks) else len(text)
     analysis.mentioned = {t.text for t in toks if t.kind == "var"}
     analysis.projects = projection(toks[start + 1:brace], analysis, prebound)
     # Solution modifiers after the group (ORDER BY, LIMIT, ...) do not touch pre-binding.
@@ -268,3 +273,63 @@ class Reader:
     def unsafe(self, reason: str) -> None:
         if reason not in self.analysis.unsafe:
             self.analysis.unsafe.append(reason)
+
+
+def template(text: str, names: tuple[str, ...]) -> list:
+    """TEXT cut at each use of the pre-bound variables NAMES, for substitute(): a list of text
+    pieces and (name, how) holes, how being "term" (the value's SPARQL form), "bound" (a whole
+    BOUND($name) call, true once pre-bound) or "drop" (a bare projected variable; a projection
+    left empty projects a constant instead, so each solution is still one row)."""
+    toks = tokens(text)
+    pieces: list = []
+    at = 0
+    projection = False
+    kept = depth = 0  # projection items kept; parentheses within a projection
+    skip_to = -1
+    for i, tok in enumerate(toks):
+        if i <= skip_to:
+            continue
+        word = tok.word
+        if word == "SELECT":
+            projection, kept, depth = True, 0, 0
+            continue
+        if projection:
+            if tok.text == "{" or word == "WHERE":
+                projection = False
+                if not kept:
+                    pieces.append(text[at:tok.start] + f"(1 AS ?ecgkg_row{len(pieces)}) ")
+                    at = tok.start
+            elif tok.text == "(":
+                depth += 1
+            elif tok.text == ")":
+                depth -= 1
+            if projection and word not in ("DISTINCT", "REDUCED") and not (
+                    tok.kind == "var" and tok.text in names and depth == 0):
+                kept += 1
+        if tok.kind != "var" or tok.text not in names:
+            continue
+        if (i >= 2 and toks[i - 1].text == "(" and toks[i - 2].word == "BOUND"
+                and i + 1 < len(toks) and toks[i + 1].text == ")"):
+            pieces.append(text[at:toks[i - 2].start])
+            pieces.append((tok.text, "bound"))
+            at = toks[i + 1].start + 1
+            skip_to = i + 1
+        else:
+            pieces.append(text[at:tok.start])
+            pieces.append((tok.text, "drop" if projection and depth == 0 else "term"))
+            at = tok.start + len(tok.text) + 1
+    pieces.append(text[at:])
+    return pieces
+
+
+def substitute(pieces: list, values: dict[str, str]) -> str:
+    """The query of template() with each pre-bound variable replaced by VALUES[name] (SPARQL
+    term text), as SHACL's pre-binding defines it."""
+    out = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        name, how = piece
+        out.append(values[name] if how == "term" else "(true)" if how == "bound" else "")
+    return "".join(out)
