@@ -28,7 +28,7 @@ def parse_turtle(path: Path) -> rdflib.Graph:
     graph = rdflib.Graph(bind_namespaces="none")
     try:
         graph.parse(path, format="turtle")
-    except Exception as error:  # rdflib raises several unrelated types for bad syntax
+    except Exception as error:  # noqa: BLE001 - rdflib raises several unrelated types
         raise EcgkgError(f"{display_path(path)}: syntax error: {' '.join(str(error).split())}") from None
     return graph
 

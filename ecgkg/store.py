@@ -14,6 +14,7 @@ from ecgkg.errors import EcgkgError
 from ecgkg.rdf.formats import OX_FORMATS  # noqa: F401 - the one table, for callers of store
 from ecgkg.rdf.reader import load_into
 
+
 def load_file(store: ox.Store, path: Path) -> None:
     """Parse one file into its own named graph (ecgkg.rdf.reader: one error text for every
     verb). A load is a transaction: nothing is added on error."""

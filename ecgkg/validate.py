@@ -5,11 +5,24 @@ from ecgkg.shacl.engine import Converter, Plan, local_name, plan
 from ecgkg.shacl.lines import Locator
 from ecgkg.shacl.messages import choose_message
 from ecgkg.shacl.model import (
-    FAIL_ON_CHOICES, SEVERITIES, SH, Report, Result, ShapeInfo, compact, compact_path, path_text,
+    FAIL_ON_CHOICES,
+    SEVERITIES,
+    SH,
+    Report,
+    Result,
+    ShapeInfo,
+    compact,
+    compact_path,
+    path_text,
 )
 from ecgkg.shacl.reference import check_shapes as _check_shapes
 from ecgkg.shacl.validator import (
-    CONSTRAINT_PARAMETERS, Data, Shapes, load_data, load_shapes, validate,
+    CONSTRAINT_PARAMETERS,
+    Data,
+    Shapes,
+    load_data,
+    load_shapes,
+    validate,
 )
 
 

@@ -17,17 +17,17 @@ from ecgkg.sources import display_path
 
 BROKEN = {
     "undeclared-prefix.ttl": (
-        '@prefix ecg: <https://w3id.org/ecgkg/ontology#> .\n'
-        '<https://example.org/a> ecg:date "2024-01-01" .\n'
-        '<https://example.org/b> skos:prefLabel "b"@en .\n',
+        ('@prefix ecg: <https://w3id.org/ecgkg/ontology#> .\n'
+         '<https://example.org/a> ecg:date "2024-01-01" .\n'
+         '<https://example.org/b> skos:prefLabel "b"@en .\n'),
         ":3: undeclared prefix skos:"),
     "syntax.ttl": (
-        '@prefix ecg: <https://w3id.org/ecgkg/ontology#> .\n\n'
-        '<https://example.org/a> ecg:date "2024-01-01 .\n',
+        ('@prefix ecg: <https://w3id.org/ecgkg/ontology#> .\n\n'
+         '<https://example.org/a> ecg:date "2024-01-01 .\n'),
         ":3: syntax error: "),
     "syntax.nt": (
-        '<https://example.org/a> <https://example.org/p> "x" .\n'
-        '<https://example.org/a> <https://example.org/p> .\n',
+        ('<https://example.org/a> <https://example.org/p> "x" .\n'
+         '<https://example.org/a> <https://example.org/p> .\n'),
         ":2: syntax error: "),
 }
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-from urllib.request import url2pathname
 from collections import Counter
 from pathlib import Path
+from urllib.request import url2pathname
 
 import pytest
 import rdflib
 from click.testing import CliRunner
+from conftest import SHARED
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.collection import Collection
 
@@ -25,8 +26,6 @@ from ecgkg.errors import EXIT_ERROR, EcgkgError
 from ecgkg.rdf.reader import read_quads
 from ecgkg.shacl import path_text, validate
 from ecgkg.shacl.reference import PYSHACL_VERSION
-
-from conftest import SHARED
 
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")

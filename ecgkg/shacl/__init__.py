@@ -7,7 +7,15 @@ validator (the run itself), model (Result and Report).
 """
 
 from ecgkg.shacl.model import (
-    FAIL_ON_CHOICES, SEVERITIES, SH, Report, Result, ShapeInfo, compact, compact_path, path_text,
+    FAIL_ON_CHOICES,
+    SEVERITIES,
+    SH,
+    Report,
+    Result,
+    ShapeInfo,
+    compact,
+    compact_path,
+    path_text,
 )
 from ecgkg.shacl.validator import ENGINES, validate
 

@@ -1,8 +1,9 @@
 """The fast SHACL engine of `ecgkg validate`: SHACL core constraints evaluated in Python over an
-index of the data, SPARQL constraints run once over the whole graph (ecgkg.shacl.sparql).
+index of the data, SPARQL constraints in pyoxigraph (ecgkg.shacl.sparql).
 
-pySHACL (0.40) is the reference. This engine gives exactly its results (the same focus nodes,
-paths, values, messages, shapes and constraint components) for the shapes it supports, and hands
+pySHACL (0.40, ecgkg.shacl.reference) is the reference. This engine gives exactly its results
+(the same focus nodes, paths, values, shapes and constraint components; messages come from
+ecgkg.shacl.messages for both) for the shapes it supports, and hands
 every other shape to pySHACL; tests/test_validate_engine.py compares both on every fixture, the
 bundled data, generated data with errors put in, and shapes using every supported feature (a
 new pySHACL version that changes a verdict fails there). How it gets there:

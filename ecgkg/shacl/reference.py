@@ -60,11 +60,14 @@ def run_pyshacl(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, message) -
     message."""
     from pyshacl import validate as pyshacl_validate
     from pyshacl.errors import (
-        ConstraintLoadError, ReportableRuntimeError, ShapeLoadError, ValidationFailure,
+        ConstraintLoadError,
+        ReportableRuntimeError,
+        ShapeLoadError,
+        ValidationFailure,
     )
 
     try:
-        conforms, report, text = pyshacl_validate(
+        _, report, text = pyshacl_validate(
             data_graph, shacl_graph=shapes_graph, inference=None, inplace=True,
             advanced=False, allow_infos=False, allow_warnings=False,
         )

@@ -16,7 +16,13 @@ from ecgkg import __version__
 from ecgkg.namespaces import PREFIXES
 from ecgkg.shacl.engine import local_name
 from ecgkg.shacl.model import (
-    SEVERITIES, SH, Report, Result, compact, compact_path, severity_rank,
+    SEVERITIES,
+    SH,
+    Report,
+    Result,
+    compact,
+    compact_path,
+    severity_rank,
 )
 
 REPORT_FORMATS = ("text", "json", "turtle", "junit", "sarif", "github")

@@ -1,4 +1,5 @@
-"""`ecgkg validate`: check data against the SHACL shapes; each result names its file and line.
+"""The validator's run (validate(), re-exported by ecgkg.shacl): data against SHACL shapes;
+each result names its file and line.
 
 How a run works, and why:
 
@@ -8,9 +9,10 @@ How a run works, and why:
   an `ecg:Strategy` without RDFS inference.
 * engine="fast" (the default; ecgkg.shacl.engine): the SHACL core constraints are evaluated in
   Python over an index of the parsed triples, each shape for all its focus nodes at once, and
-  the SPARQL-based constraints run once over the whole graph in a pyoxigraph store
-  (ecgkg.shacl.sparql), loaded and queried in a worker thread meanwhile. Shapes using features
-  the engine does not support go to pySHACL, with only them in the shapes graph.
+  the SPARQL-based constraints run in a pyoxigraph store (ecgkg.shacl.sparql: once over the
+  whole graph where that pre-binds $this as SHACL does, else once per focus node), loaded and
+  queried in a worker thread meanwhile. Shapes using features the engine does not support go
+  to pySHACL (ecgkg.shacl.reference), with only them in the shapes graph.
 * engine="pyshacl": everything in stock pySHACL over an rdflib graph, as the reference: the
   tests check that both engines give the same results.
 """
@@ -30,17 +32,36 @@ from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ecgkg.errors import EcgkgError
-from ecgkg.rdf.reader import parse_quads, rdf_format, read_bytes, read_quads, surely_without_blank_nodes
+from ecgkg.rdf.reader import (
+    parse_quads,
+    rdf_format,
+    read_bytes,
+    read_quads,
+    surely_without_blank_nodes,
+)
 from ecgkg.shacl import reference
-from ecgkg.shacl.engine import Converter, Evaluator, Index, Plan, local_name, plan, term_key
+from ecgkg.shacl.engine import Converter, Evaluator, Index, Plan, plan, term_key
 from ecgkg.shacl.lines import Locator
 from ecgkg.shacl.messages import result_message
 from ecgkg.shacl.model import (
-    SH, Report, Result, ShapeInfo, compact, path_text, path_triples, severity_name,
+    SH,
+    Report,
+    Result,
+    ShapeInfo,
+    compact,
+    path_text,
+    path_triples,
+    severity_name,
 )
 from ecgkg.shacl.sparql import SparqlConstraint, SparqlRunner, check_queries, result_messages
 from ecgkg.sources import (
-    data_dir, display_path, graph_iri, ontology_dir, project_root, rdf_files, shapes_dir,
+    data_dir,
+    display_path,
+    graph_iri,
+    ontology_dir,
+    project_root,
+    rdf_files,
+    shapes_dir,
 )
 
 # Parameters whose presence makes a node a shape that constrains something.
