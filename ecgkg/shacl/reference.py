@@ -54,10 +54,11 @@ def check_shapes(graph: rdflib.Graph, shape_file) -> None:
     raise EcgkgError("shapes do not conform to SHACL-SHACL: " + "; ".join(sorted(problems)))
 
 
-def run_pyshacl(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, message) -> list[Result]:
+def run_pyshacl(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, message,
+                where: str = "") -> list[Result]:
     """Stock pySHACL (no inference: the class hierarchy is in the data graph). MESSAGE(shape,
     component, focus, path text, value, constraint, pySHACL's messages) gives each result's
-    message."""
+    message. WHERE names the shapes (a file or folder) in errors."""
     from pyshacl import validate as pyshacl_validate
     from pyshacl.errors import (
         ConstraintLoadError,
@@ -72,15 +73,15 @@ def run_pyshacl(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph, message) -
             advanced=False, allow_infos=False, allow_warnings=False,
         )
     except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError) as error:
-        raise EcgkgError(f"shapes cannot be used: {one_line(str(error))}") from None
+        raise EcgkgError(f"{where}shapes cannot be used: {one_line(str(error))}") from None
     except NotImplementedError as error:
-        raise EcgkgError(f"shapes cannot be used: not supported: {one_line(str(error))}") from None
+        raise EcgkgError(f"{where}shapes cannot be used: not supported: {one_line(str(error))}") from None
     except ValidationFailure as error:
-        raise EcgkgError(f"shapes cannot be used: {one_line(str(error))}") from None
+        raise EcgkgError(f"{where}shapes cannot be used: {one_line(str(error))}") from None
     if isinstance(report, BaseException):
-        raise EcgkgError(f"shapes cannot be used: {one_line(str(report))}")
+        raise EcgkgError(f"{where}shapes cannot be used: {one_line(str(report))}")
     if not isinstance(report, rdflib.Graph):
-        raise EcgkgError(f"shapes cannot be used: {one_line(str(text))}")
+        raise EcgkgError(f"{where}shapes cannot be used: {one_line(str(text))}")
     results = []
     for node in report.objects(None, SH.result):
         path: Node | None = report.value(node, SH.resultPath)

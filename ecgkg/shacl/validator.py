@@ -300,6 +300,11 @@ class Shapes:
         path = self.shape_file.get(node)
         return display_path(path) if path else None
 
+    def where_files(self) -> str:
+        """'FILE: ' (or 'FILE, FILE: ') of the shapes files, to start an error message."""
+        return ", ".join(display_path(p) for p in self.files[:3]) + (
+            ", ..." if len(self.files) > 3 else "") + ": "
+
     def where(self, node: Node) -> str:
         """' in FILE' for a shape, or ''."""
         found = self.file_of(node)
@@ -360,7 +365,7 @@ def load_shapes(folder: Path, meta_validate: bool = False) -> Shapes:
     shapes = Shapes(graph, loaded, shape_file)
     if not has_shapes(graph):
         raise EcgkgError(f"{display_path(folder)}: no node or property shapes found")
-    refuse_unsupported(shapes)
+    refuse_unsupported(shapes, parse=meta_validate)
     if meta_validate:
         reference.check_shapes(graph, lambda node: shapes.file_of(node))
     return shapes
@@ -401,13 +406,13 @@ def has_shapes(graph: rdflib.Graph) -> bool:
     return any((None, predicate, None) in graph for predicate in markers)
 
 
-def refuse_unsupported(shapes: Shapes) -> None:
+def refuse_unsupported(shapes: Shapes, parse: bool = True) -> None:
     """Features neither engine evaluates are refused (exit 2), never ignored."""
     graph = shapes.graph
     for shape in sorted(set(graph.subjects(SH.target, None)), key=str):
         raise EcgkgError(f"shape {compact(shape)}{shapes.where(shape)}: sh:target (SHACL-AF "
                          "SPARQL-based and custom targets) is not supported")
-    check_queries(graph, shapes.where)
+    check_queries(graph, shapes.where, parse)
 
 
 # ------------------------------------------------------------------------------------ SPARQL
@@ -459,13 +464,13 @@ def stored_literal(index: Index, focus: Node, path: URIRef, value: Literal) -> L
     return candidates[0] if len(candidates) == 1 else value
 
 
-def run_pyshacl(data: Data, shapes_graph: rdflib.Graph) -> list[Result]:
+def run_pyshacl(data: Data, shapes_graph: rdflib.Graph, where: str = "") -> list[Result]:
     """The shapes of SHAPES_GRAPH evaluated by the reference engine, with the project's
     messages."""
     def message(shape, component, focus, path, value, constraint, found):
         return result_message(shapes_graph, shape, component, focus, path, value, found)
 
-    return reference.run_pyshacl(data.graph, shapes_graph, message)
+    return reference.run_pyshacl(data.graph, shapes_graph, message, where)
 
 
 def run_fast(data: Data, shapes: Shapes, shape_plan: Plan, runner: SparqlRunner | None) -> list[Result]:
@@ -484,7 +489,7 @@ def run_fast(data: Data, shapes: Shapes, shape_plan: Plan, runner: SparqlRunner 
     if runner is not None:
         results.extend(sparql_results(data, graph, runner.constraints, runner.finish()))
     if shape_plan.fallback is not None:
-        results.extend(run_pyshacl(data, shape_plan.fallback))
+        results.extend(run_pyshacl(data, shape_plan.fallback, shapes.where_files()))
     return results
 
 
@@ -522,7 +527,7 @@ def validate(
         data_paths = list(paths) if paths else [data_dir()]
         if engine == "pyshacl":
             data = load_data(data_paths, context, engine="pyshacl")
-            raw = run_pyshacl(data, shape_set.graph)
+            raw = run_pyshacl(data, shape_set.graph, shape_set.where_files())
         else:
             shape_plan = plan(shape_set.graph)
             runner = SparqlRunner(shape_plan.sparql) if shape_plan.sparql else None
