@@ -230,3 +230,21 @@ def test_report_conforms_is_the_cli_verdict():
     assert report.conforms is document["conforms"] is True
     # the bundled data has a warning and an info: SHACL's own sh:conforms is false
     assert report.shacl_conforms is document["shacl_conforms"] is False
+
+
+def test_only_the_reference_module_imports_pyshacl():
+    import ast
+
+    import ecgkg
+
+    package = Path(ecgkg.__file__).parent
+    importers = set()
+    modules = sorted(package.rglob("*.py"))
+    assert len(modules) > 20
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.split(".")[0] == "pyshacl" for name in names):
+                importers.add(path.relative_to(package).as_posix())
+    assert importers == {"shacl/reference.py"}

@@ -184,7 +184,7 @@ def params():
         yield pytest.param(manifest, entry, graph, id=test_id, marks=marks)
 
 
-@pytest.mark.parametrize(("manifest", "entry", "graph"), params())
+@pytest.mark.parametrize(("manifest", "entry", "graph"), list(params()))
 def test_w3c(manifest: Path, entry: URIRef, graph: rdflib.Graph):
     data, shapes = action_files(graph, entry)
     expected = expected_report(graph, entry)

@@ -384,16 +384,13 @@ def imported_file(importer: Path, target: Node) -> Path | None:
         return None
     if text.startswith("file:"):
         path = Path(url2pathname(text.removeprefix("file://")))
-    elif text.startswith(GRAPH_BASE):
-        path = project_root() / text[len(GRAPH_BASE):]
+    elif text.startswith(graph_base := graph_iri(project_root() / "x")[:-1]):
+        path = project_root() / text[len(graph_base):]
     else:
         return None
     if not path.is_file():
         raise EcgkgError(f"{display_path(importer)}: owl:imports <{text}>: no such file")
     return path
-
-
-GRAPH_BASE = graph_iri(project_root() / "x")[:-1]
 
 
 def has_shapes(graph: rdflib.Graph) -> bool:
@@ -409,7 +406,9 @@ def has_shapes(graph: rdflib.Graph) -> bool:
 def refuse_unsupported(shapes: Shapes, parse: bool = True) -> None:
     """Features neither engine evaluates are refused (exit 2), never ignored."""
     graph = shapes.graph
-    for shape in sorted(set(graph.subjects(SH.target, None)), key=str):
+    targeted = sorted(set(graph.subjects(SH.target, None)), key=str)
+    if targeted:
+        shape = targeted[0]
         raise EcgkgError(f"shape {compact(shape)}{shapes.where(shape)}: sh:target (SHACL-AF "
                          "SPARQL-based and custom targets) is not supported")
     check_queries(graph, shapes.where, parse)
