@@ -248,3 +248,14 @@ def test_only_the_reference_module_imports_pyshacl():
             if any(name.split(".")[0] == "pyshacl" for name in names):
                 importers.add(path.relative_to(package).as_posix())
     assert importers == {"shacl/reference.py"}
+
+
+def test_unsafe_pre_binding_left_to_pyshacl_is_refused(tmp_path: Path):
+    """pySHACL gets $this in a UNION branch wrong once a shape has several focus nodes: a
+    SPARQL constraint it would run (here on a property shape) is refused, never answered
+    wrongly."""
+    shapes, data = files(tmp_path, 'ex:S a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:name ;\n'
+                                   '    sh:sparql [ sh:select """SELECT $this WHERE {\n'
+                                   '        { FILTER (false) } UNION { FILTER ($this = <https://example.org/a>) } }""" ] .\n')
+    message = refused(shapes, data)
+    assert message.startswith(f"shape {SHAPE} in {display_path(shapes)}: sh:select is not supported")
