@@ -14,18 +14,21 @@ import rdflib
 from ecgkg.errors import EcgkgError
 from ecgkg.files import write_file
 from ecgkg.namespaces import PREFIXES
+from ecgkg.rdf.reader import check_syntax
 from ecgkg.sources import display_path
 
 FORMAT_COMMAND = "ecgkg format"
 
 
 def parse_turtle(path: Path) -> rdflib.Graph:
-    """rdflib graph of one Turtle file; a syntax error names the file and line."""
+    """rdflib graph of one Turtle file (rdflib's, for its Turtle writer); a file that does not
+    parse gives the reader's one-line error (ecgkg.rdf.reader), as in every verb."""
+    check_syntax(path)
     graph = rdflib.Graph(bind_namespaces="none")
     try:
         graph.parse(path, format="turtle")
-    except Exception as error:  # rdflib raises several unrelated types for bad syntax
-        raise EcgkgError(f"{display_path(path)}: syntax error: {error}") from None
+    except Exception as error:  # noqa: BLE001 - rdflib raises several unrelated types
+        raise EcgkgError(f"{display_path(path)}: syntax error: {' '.join(str(error).split())}") from None
     return graph
 
 

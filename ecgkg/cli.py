@@ -323,8 +323,8 @@ def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
       ecgkg validate --format sarif > ecgkg.sarif
       ecgkg validate --format github --fail-on warning
     """
-    from ecgkg.reports import render
-    from ecgkg.validate import validate
+    from ecgkg.shacl import validate
+    from ecgkg.shacl.reports import render
 
     report = validate(list(paths) or None, shapes=shapes_path, context=list(context))
     color = fmt == "text" and sys.stdout.isatty()

@@ -25,10 +25,9 @@ import pyoxigraph as ox
 
 from ecgkg import http
 from ecgkg.errors import EXIT_FINDING, EcgkgError
-from ecgkg.limits import check_xml_expansion
+from ecgkg.rdf.reader import file_graph_quads
 from ecgkg.remote import body_excerpt, check_endpoint_url
 from ecgkg.sources import bundled_files, display_path, graph_iri, rdf_files
-from ecgkg.store import OX_FORMATS, read_bytes, syntax_error_message, term_too_large
 
 
 @dataclass
@@ -83,27 +82,8 @@ def validate_before_load(paths: list[Path] | None) -> str:
 
 
 def file_quads(path: Path) -> list[ox.Quad]:
-    """A file's statements exactly as written, in its own named graph.
-
-    Parsed with pyoxigraph's parser, not through a Store: the store canonicalises literals
-    (xsd:positiveInteger "1" becomes xsd:integer), and a load must send the file's own terms.
-    """
-    rdf_format = OX_FORMATS.get(path.suffix)
-    if rdf_format is None:
-        raise EcgkgError(f"{display_path(path)}: unsupported RDF file suffix {path.suffix!r}")
-    graph = ox.NamedNode(graph_iri(path))
-    data = read_bytes(path)
-    if rdf_format == ox.RdfFormat.RDF_XML:
-        check_xml_expansion(data, display_path(path))
-    try:
-        parsed = list(ox.parse(data, format=rdf_format, base_iri=graph.value))
-    except SyntaxError as error:
-        raise EcgkgError(syntax_error_message(path, error)) from None
-    except MemoryError:
-        raise EcgkgError(term_too_large(path)) from None
-    return [ox.Quad(q.subject, q.predicate, q.object,
-                    graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
-            for q in parsed]
+    """A file's statements exactly as written, in its own named graph (ecgkg.rdf.reader)."""
+    return file_graph_quads(path)
 
 
 def graphs_to_load(paths: list[Path] | None) -> list[tuple[str, str, bytes, int]]:

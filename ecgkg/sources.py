@@ -7,17 +7,7 @@ from pathlib import Path
 
 from ecgkg.errors import EcgkgError
 from ecgkg.namespaces import GRAPH
-
-# RDF syntaxes ecgkg reads, by file suffix.
-RDF_SUFFIXES = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-}
+from ecgkg.rdf.formats import RDF_SUFFIXES  # the one table of RDF syntaxes
 
 
 def project_root() -> Path:

@@ -11,65 +11,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecgkg.errors import EcgkgError
-from ecgkg.limits import ENGINE_TERM_LIMIT, check_xml_expansion
-from ecgkg.sources import display_path, graph_iri
-
-OX_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
-
-
-def syntax_error_message(path: Path, error: SyntaxError) -> str:
-    """'FILE:LINE: reason' from a pyoxigraph parse error, without its internal position tuple."""
-    reason = error.msg if isinstance(error.msg, str) else str(error)
-    line = f":{error.lineno}" if error.lineno else ""
-    return f"{display_path(path)}{line}: syntax error: {reason}"
+from ecgkg.rdf.formats import OX_FORMATS  # noqa: F401 - the one table, for callers of store
+from ecgkg.rdf.reader import load_into
 
 
 def load_file(store: ox.Store, path: Path) -> None:
-    """Parse one file into its own named graph. A load is a transaction: nothing is added on error."""
-    rdf_format = OX_FORMATS.get(path.suffix)
-    if rdf_format is None:
-        raise EcgkgError(f"{display_path(path)}: unsupported RDF file suffix {path.suffix!r}")
-    graph = ox.NamedNode(graph_iri(path))
-    if rdf_format == ox.RdfFormat.RDF_XML:
-        check_xml_expansion(read_bytes(path), display_path(path))
-    try:
-        if rdf_format.supports_datasets:
-            # Quads keep the graphs the file names; its default graph becomes the file's graph.
-            scratch = ox.Store()
-            scratch.load(path=str(path), format=rdf_format, base_iri=graph.value)
-            store.extend(
-                ox.Quad(q.subject, q.predicate, q.object,
-                        graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
-                for q in scratch
-            )
-        else:
-            store.load(path=str(path), format=rdf_format, base_iri=graph.value, to_graph=graph)
-    except SyntaxError as error:
-        raise EcgkgError(syntax_error_message(path, error)) from None
-    except MemoryError:
-        raise EcgkgError(term_too_large(path)) from None
-    except OSError as error:
-        raise EcgkgError(f"{display_path(path)}: cannot read: {error.strerror or error}") from None
-
-
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise EcgkgError(f"{display_path(path)}: cannot read: {error.strerror or error}") from None
-
-
-def term_too_large(path: Path) -> str:
-    return (f"{display_path(path)}: a term (IRI or literal) is larger than the parser's limit of "
-            f"{ENGINE_TERM_LIMIT // (1024 * 1024)} MiB")
+    """Parse one file into its own named graph (ecgkg.rdf.reader: one error text for every
+    verb). A load is a transaction: nothing is added on error."""
+    load_into(store, path)
 
 
 def load_files(paths: list[Path]) -> ox.Store:

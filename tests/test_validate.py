@@ -165,7 +165,7 @@ def test_undeclared_prefix_names_file_line_and_prefix(tmp_path: Path):
                     '<https://example.org/b> skos:prefLabel "b"@en .\n', encoding="utf-8")
     message = error_line(run(str(path)))
     assert f"{display_path(path)}:3" in message
-    assert "undeclared prefix 'skos:'" in message
+    assert message.endswith(f"{display_path(path)}:3: undeclared prefix skos:")
 
 
 def test_empty_folder(tmp_path: Path):
@@ -373,10 +373,3 @@ def test_text_groups_by_file_and_colours_only_on_request(invalid_report):
     assert "\x1b[" in render(invalid_report, "text", color=True)
     assert "\x1b[" not in run(str(INVALID)).stdout  # CliRunner's stdout is not a terminal
 
-
-def test_bundled_data_validates_quickly():
-    import time
-
-    start = time.perf_counter()
-    validate()
-    assert time.perf_counter() - start < 10

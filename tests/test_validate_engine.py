@@ -1,6 +1,11 @@
-"""The fast engine (ecgkg.shacl_engine) gives exactly pySHACL's results: on every shape fixture,
+"""The fast engine (ecgkg.shacl.engine) gives exactly pySHACL's results: on every shape fixture,
 on the bundled data, on generated data with errors put in, and on shapes that use every feature
-the engine supports (and some it leaves to pySHACL)."""
+the engine supports (and some it leaves to pySHACL).
+
+These agreement tests hold for pySHACL AGREED_PYSHACL (the minor version pyproject.toml pins):
+test_agreement_holds_for_the_pinned_pyshacl fails on another one, to be run again and re-pinned.
+Agreement alone cannot notice a change of shapes/ (both engines read the same shapes), so the
+fixture tests also check the results both agree on against each fixture's `# expect:` header."""
 
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ from ecgkg.validate import SH, load_shapes, path_text, plan, validate
 
 FIXTURES = Path(__file__).parent / "shape_fixtures"
 FIXTURE_FILES = sorted(FIXTURES.glob("*/*.ttl"))
+AGREED_PYSHACL = "0.40"  # the pySHACL minor version these tests were run with
+EXPECT = re.compile(r"^#\s*expect:\s*(\S+)\s+(\S+)\s+(\S+)")
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
@@ -45,9 +52,43 @@ def same_results(paths: list[Path], shapes: Path | None = None) -> list:
 # ------------------------------------------------------------------------------ the fixtures
 
 
+def test_agreement_holds_for_the_pinned_pyshacl():
+    import pyshacl
+
+    from ecgkg.shacl.reference import PYSHACL_VERSION
+
+    assert pyshacl.__version__.startswith(AGREED_PYSHACL + "."), (
+        f"these agreement tests hold for pySHACL {AGREED_PYSHACL}, not {pyshacl.__version__}: "
+        "run them with the new version, then move the pin in pyproject.toml and AGREED_PYSHACL")
+    assert PYSHACL_VERSION.startswith(AGREED_PYSHACL + ".")
+    assert len(FIXTURE_FILES) >= 23  # a filter that silently drops fixtures fails here
+
+
+def expected_in_header(path: Path) -> set[tuple[str, str, str]]:
+    """(focus, shape, component) of each `# expect:` line (prefixes as in ecgkg.namespaces)."""
+    from ecgkg.namespaces import PREFIXES
+
+    def expand(token: str) -> str:
+        if token.startswith("<") and token.endswith(">"):
+            return token[1:-1]
+        prefix, _, local = token.partition(":")
+        return PREFIXES[prefix] + local
+
+    return {tuple(expand(t) for t in m.groups())
+            for m in map(EXPECT.match, path.read_text(encoding="utf-8").splitlines()) if m}
+
+
+def agreed_as_expected(path: Path, results) -> None:
+    found = {(str(r.focus_node), str(r.shape), str(r.component)) for r in results}
+    assert found == expected_in_header(path), "the results both engines agree on are not the " \
+        "fixture's `# expect:` lines (a change of shapes/ or of the fixture)"
+    if path.name.startswith("invalid-"):
+        assert found, "an invalid fixture gives results"
+
+
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture_same_results_as_pyshacl(path: Path):
-    same_results([path])
+    agreed_as_expected(path, same_results([path]))
 
 
 def plain_pyshacl(files: list[Path]) -> set:
@@ -84,7 +125,9 @@ def plain_pyshacl(files: list[Path]) -> set:
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture_same_results_as_plain_pyshacl(path: Path):
-    assert result_set(validate([path]).results) == plain_pyshacl([path])
+    results = validate([path]).results
+    assert result_set(results) == plain_pyshacl([path])
+    agreed_as_expected(path, results)
 
 
 def test_bundled_data_same_results_as_pyshacl():

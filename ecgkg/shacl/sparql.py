@@ -7,10 +7,12 @@ joined in as ?this:
 
     SELECT $this ?value WHERE { { SELECT DISTINCT ?this WHERE { <targets> } } <the rule> }
 
-Anything this module cannot rewrite that way (a constraint on a property shape or on a shape
-used through another shape, $PATH, $shapesGraph, $currentShape, ?failure, MINUS, VALUES,
-SERVICE, a nested SELECT, a query that does not project $this) is reported as unsupported, and
-the shape goes to pySHACL (see ecgkg.shacl_engine).
+The join binds $this as SHACL's pre-binding does only where ecgkg.shacl.sparql_query finds it
+safe (by parsing the query). Anything this module cannot rewrite that way (a constraint on a
+property shape or on a shape used through another shape, $PATH, $currentShape, ?failure,
+$this in a nested FILTER, a sub-select, a query that does not project $this) is evaluated one
+focus node at a time, by pySHACL (see ecgkg.shacl.engine.plan); queries SHACL forbids are
+refused before (check_queries).
 
 The store is loaded and the queries run in a worker thread: pyoxigraph releases the GIL while it
 parses, loads and evaluates, so this overlaps with the Python evaluation of the core constraints.
@@ -24,20 +26,17 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ecgkg.errors import EcgkgError
 from ecgkg.namespaces import PREFIXES
+from ecgkg.shacl.model import compact
+from ecgkg.shacl.sparql_query import QuerySyntaxError, analyse, substitute, template, tokens
 
 SH = rdflib.Namespace(PREFIXES["sh"])
-
-PREBOUND_VARIABLES = re.compile(r"[$?](PATH|shapesGraph|currentShape|failure)\b")
-PROJECTS_THIS = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?:\*|[^{]*[$?]this\b)", re.IGNORECASE)
-# What pySHACL refuses in a SPARQL constraint (or treats specially): route those to pySHACL.
-REFUSED = re.compile(r"\b(MINUS|VALUES|SERVICE)\b", re.IGNORECASE)
-NESTED_SELECT = re.compile(r"\{[^}]*\bSELECT\b", re.IGNORECASE | re.DOTALL)
-
+# Variables only pySHACL handles: $PATH (property shapes), ?failure.
+PYSHACL_ONLY = {"PATH", "failure"}
 
 @dataclass(frozen=True)
 class SparqlConstraint:
@@ -49,12 +48,26 @@ class SparqlConstraint:
     messages: tuple  # the constraint's sh:message values
     shape_messages: tuple  # the shape's own sh:message values (pySHACL reports both)
     severity: str
+    # None: QUERY runs once with the focus nodes joined in. Else a query for the focus nodes;
+    # QUERY (unchanged) runs once for each, with $this and $currentShape substituted as SHACL
+    # pre-binds them (pyoxigraph's substitutions, SPARQL SEP-0007).
+    focus_query: str | None = None
+    substitute: tuple = ()  # the pre-bound variables the query uses (and projects)
+    pieces: tuple = ()  # the query as sparql_query.template() cuts it at those variables
 
 
 def prologue(graph: rdflib.Graph, constraint: Node) -> str:
-    """PREFIX lines from the sh:declare entries the constraint's sh:prefixes point to."""
+    """PREFIX lines from the sh:declare entries of the constraint's sh:prefixes values and of
+    what they owl:imports (transitively), as SHACL says."""
     lines = []
-    for source in graph.objects(constraint, SH.prefixes):
+    sources = list(graph.objects(constraint, SH.prefixes))
+    seen: set = set()
+    while sources:
+        source = sources.pop()
+        if source in seen:
+            continue
+        seen.add(source)
+        sources.extend(graph.objects(source, OWL.imports))
         for declaration in graph.objects(source, SH.declare):
             prefix = graph.value(declaration, SH.prefix)
             namespace = graph.value(declaration, SH.namespace)
@@ -101,13 +114,17 @@ def compile_sparql(graph: rdflib.Graph, shape: Node, targets: str | None, severi
         if not isinstance(select, Literal) or not isinstance(select.value, str):
             return None
         text = str(select)
-        if PREBOUND_VARIABLES.search(text) or REFUSED.search(text) or NESTED_SELECT.search(text):
+        try:
+            analysis = analyse(text)
+        except QuerySyntaxError:
             return None
-        brace = text.find("{")
-        if brace < 0 or '"' in text[:brace] or "'" in text[:brace] or "#" in text[:brace]:
+        if analysis.failures or PYSHACL_ONLY & analysis.mentioned:
             return None
-        if not PROJECTS_THIS.search(text[:brace]):
-            return None  # results must name their focus node: pySHACL supplies it, one at a time
+        # One pass when a join at the top binds $this wherever SHACL pre-binds it and results
+        # name their focus node; else once per focus node.
+        per_focus = bool(analysis.unsafe) or "currentShape" in analysis.mentioned or (
+            "this" not in analysis.projects and "*" not in analysis.projects)
+        brace = analysis.where
         messages = tuple(graph.objects(constraint, SH.message))
         if any(not isinstance(m, Literal) or not isinstance(m.value, str) for m in messages):
             return None
@@ -117,6 +134,21 @@ def compile_sparql(graph: rdflib.Graph, shape: Node, targets: str | None, severi
         ):
             return None
         if deactivated and deactivated[0].value:
+            continue
+        if per_focus:
+            # pyoxigraph substitutes projected variables only: project the pre-bound ones used
+            substituted = [name for name in ("this", "currentShape")
+                           if name in analysis.mentioned and name not in analysis.projects]
+            if substituted and "*" in analysis.projects:
+                return None
+            used = tuple(name for name in ("this", "currentShape") if name in analysis.mentioned)
+            pieces = tuple(template(f"{prologue(graph, constraint)}\n{text}", used))
+            at = analysis.projection_at
+            text = text[:at] + "".join(f"${name} " for name in substituted) + text[at:]
+            compiled.append(SparqlConstraint(
+                shape, constraint, f"{prologue(graph, constraint)}\n{text}", messages,
+                shape_messages, severity, focus_query=f"SELECT ?this WHERE {{ {targets} }}",
+                substitute=used, pieces=pieces))
             continue
         query = f"{prologue(graph, constraint)}\n{text[:brace + 1]} {targets}\n{text[brace + 1:]}"
         compiled.append(SparqlConstraint(shape, constraint, query, messages, shape_messages, severity))
@@ -216,12 +248,45 @@ class SparqlRunner:
                 return
             constraint = self.constraints[index]
             try:
+                if constraint.focus_query is not None:
+                    self.results[index] = self._per_focus(constraint)
+                    continue
                 solutions = self.store.query(constraint.query, use_default_graph_as_union=True)
                 variables = [v.value for v in solutions.variables]
                 rows = [tuple(solution[name] for name in variables) for solution in solutions]
                 self.results[index] = (variables, rows)
             except (SyntaxError, ValueError, OSError) as error:
                 self.results[index] = error
+
+    def _per_focus(self, constraint: SparqlConstraint) -> tuple[list, list]:
+        """(variables, rows) of a query run once per focus node, $this first in each row."""
+        shape = constraint.shape
+        current = ox.BlankNode(str(shape)) if isinstance(shape, BNode) else ox.NamedNode(str(shape))
+        this = ox.Variable("this")
+        shape_variable = ox.Variable("currentShape")
+        variables: list = ["this"]
+        rows = []
+        for target in self.store.query(constraint.focus_query, use_default_graph_as_union=True):
+            focus = target["this"]
+            if isinstance(focus, ox.BlankNode) or isinstance(current, ox.BlankNode):
+                # a blank node cannot be written into a query: pyoxigraph's substitutions (the
+                # same for $this in the top group, see sparql_query)
+                solutions = self.store.query(
+                    constraint.query, use_default_graph_as_union=True,
+                    substitutions={v: term for v, term in ((this, focus), (shape_variable, current))
+                                   if v.value in constraint.substitute})
+            else:
+                solutions = self.store.query(
+                    substitute(constraint.pieces, {"this": str(focus), "currentShape": str(current)}),
+                    use_default_graph_as_union=True)
+            names = [v.value for v in solutions.variables if v.value != "this"
+                     and not v.value.startswith("ecgkg_row")]
+            for name in names:
+                if name not in variables:
+                    variables.append(name)
+            for solution in solutions:
+                rows.append({"this": focus, **{name: solution[name] for name in names}})
+        return variables, [tuple(row.get(name) for name in variables) for row in rows]
 
     def finish(self) -> list:
         """Help run the remaining queries and wait for the worker: per constraint,
@@ -237,3 +302,70 @@ class SparqlRunner:
         if self.error is not None:
             raise EcgkgError(f"loading the SPARQL store failed: {self.error}") from self.error
         return self.results
+
+
+# ------------------------------------------------------------------------------------ checks
+
+
+def check_queries(graph: rdflib.Graph, where, parse: bool = True) -> None:
+    """Refuse (EcgkgError, exit 2) a SPARQL-based constraint whose query does not parse, that
+    SHACL forbids with pre-binding, or that needs $shapesGraph. WHERE(shape) is ' in FILE' or ''.
+    PARSE False skips pyoxigraph's full parse (a millisecond a query; the bundled shapes are
+    parsed by the test suite, and a query that fails there still stops the run, exit 2)."""
+    empty = ox.Store()
+    for shape, constraint in sorted(graph.subject_objects(SH.sparql), key=str):
+        selects = list(graph.objects(constraint, SH.select))
+        named = f"shape {compact(shape)}{where(shape)}"
+        if len(selects) != 1 or not isinstance(selects[0], Literal):
+            raise EcgkgError(f"{named}: a SPARQL constraint needs exactly one sh:select text")
+        text = str(selects[0])
+        try:
+            analysis = analyse(text)
+        except QuerySyntaxError as error:
+            raise EcgkgError(f"{named}: SPARQL syntax error in sh:select: {error}") from None
+        if analysis.failures:
+            raise EcgkgError(f"{named}: sh:select not allowed with pre-bound variables: "
+                             + "; ".join(analysis.failures))
+        if "shapesGraph" in analysis.mentioned:
+            raise EcgkgError(f"{named}: $shapesGraph in sh:select is not supported")
+        if analysis.unsafe and runs_in_pyshacl(graph, shape, analysis):
+            # pySHACL's pre-binding misses $this there once a shape has several focus nodes
+            raise EcgkgError(f"{named}: sh:select is not supported on a property shape, a shape "
+                             f"used through another or with $PATH or ?failure when "
+                             f"{analysis.unsafe[0]}")
+        checked = text
+        for position in sorted((t.start for t in tokens(text)
+                                if t.kind == "var" and t.text == "PATH"), reverse=True):
+            checked = checked[:position] + "<urn:ecgkg:path>" + checked[position + len("$PATH"):]
+        if not parse:
+            continue
+        declared = prologue(graph, constraint)
+        try:
+            empty.query(f"{declared}\n{checked}")
+        except SyntaxError as error:
+            reason = query_error(str(error), declared.count("\n") + 1 if declared else 1)
+            raise EcgkgError(f"{named}: SPARQL syntax error in sh:select: {reason}") from None
+        except (ValueError, OSError):
+            pass  # it parses; what it would do on an empty store does not matter here
+
+
+
+def runs_in_pyshacl(graph: rdflib.Graph, shape: Node, analysis) -> bool:
+    """Whether a SPARQL constraint of SHAPE is left to pySHACL (see ecgkg.shacl.engine): on a
+    property shape, on a shape without targets of its own, or with $PATH or ?failure."""
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+    return ((shape, SH.path, None) in graph or bool(PYSHACL_ONLY & analysis.mentioned)
+            or not any((shape, predicate, None) in graph for predicate in targets))
+
+
+def query_error(text: str, offset: int) -> str:
+    """pyoxigraph's parse error in one short line, its line counted in the sh:select text (the
+    prologue of OFFSET lines taken off)."""
+    first = text.splitlines()[0] if text else "cannot parse"
+    found = re.match(r"error at (\d+):(\d+): ?(.*)", first)
+    if not found:
+        return " ".join(first.split())
+    line, column, reason = int(found.group(1)) - offset, found.group(2), found.group(3)
+    if reason.startswith("expected one of"):
+        reason = "unexpected input"
+    return f"line {line}, column {column}: {' '.join(reason.split())}"

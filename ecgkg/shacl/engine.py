@@ -1,8 +1,9 @@
 """The fast SHACL engine of `ecgkg validate`: SHACL core constraints evaluated in Python over an
-index of the data, SPARQL constraints run once over the whole graph (ecgkg.shacl_sparql).
+index of the data, SPARQL constraints in pyoxigraph (ecgkg.shacl.sparql).
 
-pySHACL (0.40) is the reference. This engine gives exactly its results (the same focus nodes,
-paths, values, messages, shapes and constraint components) for the shapes it supports, and hands
+pySHACL (0.40, ecgkg.shacl.reference) is the reference. This engine gives exactly its results
+(the same focus nodes, paths, values, shapes and constraint components; messages come from
+ecgkg.shacl.messages for both) for the shapes it supports, and hands
 every other shape to pySHACL; tests/test_validate_engine.py compares both on every fixture, the
 bundled data, generated data with errors put in, and shapes using every supported feature (a
 new pySHACL version that changes a verdict fails there). How it gets there:
@@ -44,10 +45,13 @@ from rdflib.term import Node
 
 from ecgkg.errors import EcgkgError
 from ecgkg.namespaces import PREFIXES
-from ecgkg.shacl_sparql import SparqlConstraint, compile_sparql, target_pattern
+from ecgkg.shacl.messages import choose_message, result_message
+from ecgkg.shacl.model import path_text, severity_name
+from ecgkg.shacl.sparql import SparqlConstraint, compile_sparql, target_pattern
 
 SH = rdflib.Namespace(PREFIXES["sh"])
 XSD_STRING = str(XSD.string)
+XSD_BOOLEAN_TEXT = str(XSD.boolean)
 RDF_TYPE = str(RDF.type)
 RDFS_SUBCLASSOF = str(RDFS.subClassOf)
 RDFS_RESOURCE = str(RDFS.Resource)
@@ -93,7 +97,10 @@ class Unsupported(Exception):
 class Converter:
     """pyoxigraph terms to rdflib terms, sharing one rdflib object per IRI and per literal."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_booleans: bool = False) -> None:
+        # KEEP_BOOLEANS: "1"^^xsd:boolean stays "1" (rdflib would write "true"): in a shapes
+        # graph, SHACL's boolean parameters take effect with the literal true only.
+        self.keep_booleans = keep_booleans
         self.iris: dict[str, URIRef] = {}
         self.literals: dict = {}
         self.datatypes: dict[str, URIRef] = {}
@@ -118,7 +125,8 @@ class Converter:
                     iri = self.datatypes.get(datatype)
                     if iri is None:
                         iri = self.datatypes[datatype] = URIRef(datatype)
-                    converted = Literal(term.value, datatype=iri)
+                    converted = Literal(term.value, datatype=iri, normalize=not (
+                        self.keep_booleans and datatype == XSD_BOOLEAN_TEXT))
             self.literals[term] = converted
         return converted
 
@@ -316,17 +324,6 @@ class Index:
 # ------------------------------------------------------------------------------------ messages
 
 
-def choose_message(messages) -> str:
-    """One message of several (languages): English, else untagged, else the first."""
-    messages = sorted(messages, key=lambda m: (getattr(m, "language", None) or "", str(m)))
-    for wanted in ("en", None):
-        for message in messages:
-            language = getattr(message, "language", None)
-            if (language or None) == wanted or (wanted == "en" and (language or "").startswith("en")):
-                return str(message)
-    return str(messages[0]) if messages else ""
-
-
 def local_name(iri: Node) -> str:
     text = str(iri)
     return re.split(r"[#/]", text)[-1] or text
@@ -505,7 +502,6 @@ class Constraint:
     only conformance is wanted) and adds the focus nodes that do not conform to FAILED."""
 
     component: URIRef = URIRef("urn:notimplemented")
-    pyshacl_class: str = ""  # module:Class of pySHACL's component, for its generic messages
 
     def evaluate(self, ev: Evaluator, shape: CompiledShape, values: Values, failed: set,
                  out: list | None) -> None:
@@ -514,7 +510,6 @@ class Constraint:
 
 class MinCount(Constraint):
     component = SH.MinCountConstraintComponent
-    pyshacl_class = "cardinality_constraints:MinCountConstraintComponent"
 
     def __init__(self, count: int) -> None:
         self.count = count
@@ -536,7 +531,6 @@ class MinCount(Constraint):
 
 class MaxCount(Constraint):
     component = SH.MaxCountConstraintComponent
-    pyshacl_class = "cardinality_constraints:MaxCountConstraintComponent"
 
     def __init__(self, count: int) -> None:
         self.count = count
@@ -583,7 +577,6 @@ class ValueCheck(Constraint):
 
 class Datatype(ValueCheck):
     component = SH.DatatypeConstraintComponent
-    pyshacl_class = "value_constraints:DatatypeConstraintComponent"
 
     def __init__(self, rule: Node) -> None:
         self.rule = rule
@@ -598,7 +591,6 @@ class Datatype(ValueCheck):
 
 class NodeKind(ValueCheck):
     component = SH.NodeKindConstraintComponent
-    pyshacl_class = "value_constraints:NodeKindConstraintComponent"
 
     def __init__(self, rule: Node) -> None:
         self.kinds = NODE_KINDS.get(rule, "")
@@ -620,7 +612,6 @@ class NodeKind(ValueCheck):
 
 class Pattern(Constraint):
     component = SH.PatternConstraintComponent
-    pyshacl_class = "string_based_constraints:PatternConstraintComponent"
 
     def __init__(self, patterns: list) -> None:
         self.patterns = patterns  # compiled regular expressions, one check each
@@ -639,7 +630,6 @@ class Pattern(Constraint):
 
 class In(ValueCheck):
     component = SH.InConstraintComponent
-    pyshacl_class = "other_constraints:InConstraintComponent"
 
     def __init__(self, members: list) -> None:
         self.members = frozenset(term_key(m) for m in members)
@@ -650,7 +640,6 @@ class In(ValueCheck):
 
 class HasValue(Constraint):
     component = SH.HasValueConstraintComponent
-    pyshacl_class = "other_constraints:HasValueConstraintComponent"
 
     def __init__(self, values: list) -> None:
         self.values = [term_key(v) for v in values]
@@ -666,7 +655,6 @@ class HasValue(Constraint):
 
 class Class(Constraint):
     component = SH.ClassConstraintComponent
-    pyshacl_class = "value_constraints:ClassConstraintComponent"
 
     def __init__(self, classes: list) -> None:
         self.classes = [term_key(c) for c in classes]
@@ -689,7 +677,6 @@ class Class(Constraint):
 
 class Closed(Constraint):
     component = SH.ClosedConstraintComponent
-    pyshacl_class = "other_constraints:ClosedConstraintComponent"
 
     def __init__(self, closed: bool, allowed: set) -> None:
         self.closed = closed
@@ -743,7 +730,6 @@ class Range(ValueCheck):
     def __init__(self, kind: str, bound: Literal) -> None:
         self.kind = kind
         self.component = SH[kind[0].upper() + kind[1:] + "ConstraintComponent"]
-        self.pyshacl_class = f"value_range_constraints:{kind[0].upper() + kind[1:]}ConstraintComponent"
         self.bound = bound
         self.passes = RANGE_PASSES[kind]
 
@@ -768,7 +754,6 @@ class Length(ValueCheck):
         self.length = length
         name = kind[0].upper() + kind[1:]
         self.component = SH[name + "ConstraintComponent"]
-        self.pyshacl_class = f"string_based_constraints:{name}ConstraintComponent"
 
     def check(self, v) -> bool:
         if self.kind == "minLength" and self.length == 0:
@@ -781,7 +766,6 @@ class Length(ValueCheck):
 
 class LanguageIn(ValueCheck):
     component = SH.LanguageInConstraintComponent
-    pyshacl_class = "string_based_constraints:LanguageInConstraintComponent"
 
     def __init__(self, languages: set) -> None:
         self.languages = languages
@@ -798,7 +782,6 @@ class LanguageIn(ValueCheck):
 
 class UniqueLang(Constraint):
     component = SH.UniqueLangConstraintComponent
-    pyshacl_class = "string_based_constraints:UniqueLangConstraintComponent"
 
     def __init__(self, unique: bool) -> None:
         self.unique = unique
@@ -832,8 +815,18 @@ class Property(Constraint):
         nodes = values.all_values()
         if not nodes:
             return
+        shared = self.shared(values) if out is not None else {}
         for child in self.shapes:
-            child_failed = ev.evaluate(child, nodes, out)
+            if shared:
+                # A value node of several focus nodes is validated once for each (SHACL reports
+                # its results each time): once alone, its results repeated.
+                child_failed = ev.evaluate(child, [v for v in nodes if v not in shared], out)
+                for v, times in shared.items():
+                    own: list = []
+                    child_failed |= ev.evaluate(child, [v], own)
+                    out.extend(own * times)
+            else:
+                child_failed = ev.evaluate(child, nodes, out)
             if not child_failed:
                 continue
             if values.mapping is None:
@@ -844,8 +837,19 @@ class Property(Constraint):
                         failed.add(f)
 
 
+    @staticmethod
+    def shared(values: Values) -> dict:
+        """{value node: number of focus nodes} for the values of more than one focus node."""
+        if values.mapping is None:
+            return {}
+        seen: dict = {}
+        for _, vs in values.pairs():
+            for v in unique(vs):
+                seen[v] = seen.get(v, 0) + 1
+        return {v: n for v, n in seen.items() if n > 1}
+
+
 class Qualified(Constraint):
-    pyshacl_class = "shape_based_constraints:QualifiedValueShapeConstraintComponent"
     component = SH.QualifiedValueShapeConstraintComponent
 
     def __init__(self, value_shapes: list, minimum: int | None, maximum: int | None,
@@ -1031,7 +1035,7 @@ class Compiler:
         deactivated = list(g.objects(node, SH.deactivated))
         shape = CompiledShape(
             node=node, is_property=is_property, path=path, predicate=predicate, inverse=inverse,
-            severity=local_name(severities[0]) if severities else "Violation",
+            severity=severity_name(severities[0]) if severities else "Violation",
             messages=messages, deactivated=bool(deactivated and deactivated[0].value),
         )
         parameters = {p for p in g.predicates(node, None) if p in PYSHACL_PARAMETERS}
@@ -1090,7 +1094,8 @@ class Compiler:
             unique = single(g, node, SH.uniqueLang)
             if not isinstance(unique, Literal) or not isinstance(unique.value, bool):
                 raise Unsupported("sh:uniqueLang is not a boolean")
-            constraints.append(UniqueLang(unique.value))
+            # SHACL activates it with true only: "1"^^xsd:boolean is another literal
+            constraints.append(UniqueLang(str(unique) == "true"))
         if SH.property in parameters:
             children = []
             for child in sorted(g.objects(node, SH.property), key=str):
@@ -1240,9 +1245,6 @@ class Evaluator:
     def __init__(self, index: Index, shapes_graph: rdflib.Graph) -> None:
         self.index = index
         self.shapes_graph = shapes_graph
-        self._generic: dict = {}
-        self._stringify_graph: rdflib.Graph | None = None
-        self._pyshacl_sg = None
 
     def focus_nodes(self, root: Root) -> list:
         index = self.index
@@ -1295,35 +1297,9 @@ class Evaluator:
             if shape.messages:
                 message = choose_message(shape.messages)
             else:
-                message = self.generic_message(shape, constraint, focus, value)
+                message = result_message(
+                    self.shapes_graph, shape.node, component or constraint.component, focus,
+                    path_text(self.shapes_graph, path), value)
             found.append((shape.severity, focus, path, value, message, shape.node,
                           component or constraint.component))
         return found
-
-    def generic_message(self, shape: CompiledShape, constraint: Constraint, focus, value) -> str:
-        """pySHACL's own message for a shape without sh:message (made by pySHACL's component,
-        imported only here)."""
-        if not constraint.pyshacl_class:
-            return ""
-        from importlib import import_module
-
-        from pyshacl.shape import Shape
-        from pyshacl.shapes_graph import ShapesGraph
-
-        key = (shape.node, constraint.pyshacl_class)
-        component = self._generic.get(key)
-        if component is None:
-            if self._pyshacl_sg is None:
-                # The shapes graph itself (pySHACL adds its two system triples, as it does when
-                # it validates): a copy would list multi-valued parameters in another order.
-                self._pyshacl_sg = ShapesGraph(self.shapes_graph)
-            module, name = constraint.pyshacl_class.split(":")
-            cls = getattr(import_module(f"pyshacl.constraints.core.{module}"), name)
-            component = self._generic[key] = cls(
-                Shape(self._pyshacl_sg, shape.node, p=shape.is_property, path=shape.path))
-        if self._stringify_graph is None:
-            self._stringify_graph = rdflib.Graph(bind_namespaces="none")
-        for node in (focus, value):
-            if isinstance(node, BNode):
-                self.index.description(term_key(node), self._stringify_graph)
-        return choose_message(component.make_generic_messages(self._stringify_graph, focus, value))

@@ -1,0 +1,1 @@
+"""RDF files: the one reader every verb uses (reader) and the one table of syntaxes (formats)."""
