@@ -124,3 +124,35 @@ def test_timeouts_must_be_finite_and_positive(value):
         result = run_cli(*verb, "--timeout", value)
         assert result.exit_code == 2, (verb, value)
         assert "--timeout" in result.output
+
+
+CONTROL_DATA = """@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://example.org/other> skos:prefLabel "Bell\\u0007 and escape\\u001b[31m and\\nnewline" ;
+    prov:wasDerivedFrom "the minutes\\u0000" .
+"""
+
+
+@pytest.mark.parametrize("fmt", ["junit", "text", "json", "sarif", "turtle", "github"])
+def test_control_characters_in_data_keep_every_report_well_formed(tmp_path, fmt):
+    import json as json_module
+    import xml.etree.ElementTree as ET
+
+    import rdflib
+
+    path = tmp_path / "controls.ttl"
+    path.write_text(CONTROL_DATA, encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(path), "--format", fmt])
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    if fmt != "turtle":  # Turtle strings may hold control characters; it is data, not a screen
+        assert "\x1b" not in out and "\x07" not in out and "\x00" not in out
+    if fmt == "junit":
+        assert ET.fromstring(out.split("\n", 1)[1]).tag == "testsuites"
+        assert "\\x1b" in out  # shown, escaped
+    elif fmt in ("json", "sarif"):
+        json_module.loads(out)
+    elif fmt == "turtle":
+        assert len(rdflib.Graph().parse(data=out, format="turtle")) > 0
+    elif fmt == "text":
+        assert "\\x1b[31m" in out

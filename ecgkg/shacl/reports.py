@@ -13,6 +13,7 @@ import rdflib
 from rdflib import RDF, BNode, Literal, URIRef
 
 from ecgkg import __version__
+from ecgkg.errors import one_line
 from ecgkg.namespaces import PREFIXES
 from ecgkg.shacl.engine import local_name
 from ecgkg.shacl.model import (
@@ -105,14 +106,14 @@ def text_report(report: Report, fail_on: str = "violation", color: bool = False)
         for result in results:
             severity = style(severity_label(result.severity),
                              fg=TEXT_COLOURS.get(result.severity, "red"), bold=True)
-            out.append(f"  {location(result)}: {severity}: {result.message}")
+            out.append(f"  {location(result)}: {severity}: {one_line(result.message)}")
             facts = [f"focus <{result.focus_node}>" if isinstance(result.focus_node, URIRef)
                      else f"focus {compact(result.focus_node)}"]
             if result.path:
                 facts.append(f"path {compact_path(result.path)}")
             if result.value is not None and result.value != result.focus_node:
                 facts.append(f"value {value_text(result)}")
-            out.append(style("      " + ", ".join(facts), dim=True))
+            out.append(style("      " + one_line(", ".join(facts)), dim=True))
             out.append(style(f"      shape {compact(result.shape)} ({compact(result.component)})",
                              dim=True))
         out.append("")
@@ -254,7 +255,13 @@ def junit_report(report: Report, fail_on: str = "violation") -> str:
     root.set("failures", str(total_failures))
     root.set("errors", "0")
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    xml = ET.tostring(root, encoding="unicode")
+    # ElementTree writes control characters from the data as they are, which XML 1.0 forbids.
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml.translate(XML_FORBIDDEN) + "\n"
+
+
+XML_FORBIDDEN = {i: f"\\x{i:02x}" for i in range(0x20) if chr(i) not in "\t\n\r"} | {
+    0xFFFE: "\\ufffe", 0xFFFF: "\\uffff"}
 
 
 # ------------------------------------------------------------------------------------ SARIF
