@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from oxigraph_server import loaded_server, misbehaving_endpoint, oxigraph_server  # noqa: F401
 
 from ecgkg.cli import main
+from ecgkg.errors import EcgkgError
 from ecgkg.library import sparql_operation
 
 runner = CliRunner()
@@ -156,3 +157,44 @@ def test_control_characters_in_data_keep_every_report_well_formed(tmp_path, fmt)
         assert len(rdflib.Graph().parse(data=out, format="turtle")) > 0
     elif fmt == "text":
         assert "\\x1b[31m" in out
+
+
+MEETING_GRAPH = "https://w3id.org/ecgkg/graph/data/meetings/ECG-2023-11-22.ttl"
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nq"])
+@pytest.mark.parametrize("verb", ["build", "validate", "load"])
+def test_a_quad_file_cannot_write_another_files_graph(tmp_path, suffix, verb):
+    statement = "<https://example.org/s> <https://example.org/p> <https://example.org/o>"
+    path = tmp_path / f"takeover{suffix}"
+    path.write_text(f"<{MEETING_GRAPH}> {{ {statement} . }}\n" if suffix == ".trig"
+                    else f"{statement} <{MEETING_GRAPH}> .\n", encoding="utf-8")
+    args = {"build": ["build", str(path)], "validate": ["validate", str(path)],
+            "load": ["load", "--graph-store", "http://127.0.0.1:9/store", str(path)]}[verb]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("ecgkg: error: ") and f"takeover{suffix}" in line
+    assert f"<{MEETING_GRAPH}>" in line and "belongs to data/meetings/ECG-2023-11-22.ttl" in line
+
+
+def test_a_quad_file_may_write_its_own_graph_and_graphs_below_it(tmp_path):
+    from ecgkg.build import build
+    from ecgkg.sources import graph_iri
+
+    path = tmp_path / "own.trig"
+    own = graph_iri(path)
+    path.write_text(
+        "<https://example.org/a> <https://example.org/p> 1 .\n"
+        f"<{own}> {{ <https://example.org/b> <https://example.org/p> 2 . }}\n"
+        f"<{own}/part> {{ <https://example.org/c> <https://example.org/p> 3 . }}\n"
+        f"<{own}#other> {{ <https://example.org/d> <https://example.org/p> 4 . }}\n",
+        encoding="utf-8")
+    built = build([path])
+    graphs = {q.graph_name.value for q in built.store if hasattr(q.graph_name, "value")}
+    assert {own, own + "/part", own + "#other"} <= graphs
+    evil = tmp_path / "evil.trig"
+    evil.write_text(f"<{own}x> {{ <https://example.org/e> <https://example.org/p> 5 . }}\n",
+                    encoding="utf-8")  # a prefix of the IRI is not ownership
+    with pytest.raises(EcgkgError, match="which is not its own"):
+        build([evil])

@@ -69,6 +69,35 @@ def syntax_error(path: Path, error: SyntaxError) -> EcgkgError:
     return EcgkgError(f"{display_path(path)}{line}: syntax error: {' '.join(reason.split())}")
 
 
+def owns(path: Path, graph: str) -> bool:
+    """The graph-ownership rule: a file writes its own graph (graph_iri), into which its default
+    graph goes, and named graphs whose IRI is its own followed by / or #; no other."""
+    own = graph_iri(path)
+    return graph == own or graph.startswith((own + "/", own + "#"))
+
+
+def foreign_graph(path: Path, graph: str) -> EcgkgError:
+    from ecgkg.namespaces import GRAPH
+
+    owner = (f"which belongs to {graph[len(GRAPH):]}" if graph.startswith(GRAPH)
+             else "which is not its own")
+    return EcgkgError(f"{display_path(path)}: writes the named graph <{graph}>, {owner}; a file "
+                      f"writes only its own graph <{graph_iri(path)}> and graphs below it (/ or #)")
+
+
+def owned(path: Path, quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
+    """The quads of a dataset file, refusing any in a graph the file does not own."""
+    checked: set = set()
+    for quad in quads:
+        graph = quad.graph_name
+        if type(graph) is not ox.DefaultGraph and graph not in checked:
+            if not isinstance(graph, ox.NamedNode) or not owns(path, graph.value):
+                raise foreign_graph(path, str(graph) if not isinstance(graph, ox.NamedNode)
+                                    else graph.value)
+            checked.add(graph)
+        yield quad
+
+
 def parse_quads(path: Path, data: bytes | None = None, label: str = "b",
                 blank_nodes: bool = True) -> Iterator[ox.Quad]:
     """The statements of one RDF file (DATA, or read from disk as it is parsed if None) as
@@ -87,6 +116,8 @@ def parse_quads(path: Path, data: bytes | None = None, label: str = "b",
             parsed = ox.parse(data, format=rdf_format(path), base_iri=base,
                               rename_blank_nodes=True)
             blank_nodes = blank_nodes and not without_blank_nodes(path, data)
+        if rdf_format(path).supports_datasets:
+            parsed = owned(path, parsed)
         if blank_nodes:
             yield from relabel(parsed, label)
         else:
@@ -133,11 +164,10 @@ def load_into(store: ox.Store, path: Path) -> None:
         if syntax.supports_datasets:
             scratch = ox.Store()
             scratch.load(path=str(path), format=syntax, base_iri=graph.value)
-            store.extend(
-                ox.Quad(q.subject, q.predicate, q.object,
-                        graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
-                for q in scratch
-            )
+            quads = [ox.Quad(q.subject, q.predicate, q.object,
+                             graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
+                     for q in owned(path, iter(scratch))]  # all checked before any is added
+            store.extend(quads)
         else:
             store.load(path=str(path), format=syntax, base_iri=graph.value, to_graph=graph)
     except SyntaxError as error:
