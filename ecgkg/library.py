@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from ecgkg.errors import EcgkgError
 from ecgkg.namespaces import PREFIXES
-from ecgkg.sources import display_path, queries_dir
+from ecgkg.sources import HOME_HINT, display_path, project_root, queries_dir
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "date", "integer", "gYear", "lang-string")
@@ -377,9 +377,10 @@ def library_path(name: str) -> Path:
 def library() -> list[NamedQuery]:
     """Every bundled query, by name, each header checked."""
     folder = queries_dir()
-    if not folder.is_dir():
-        return []
-    return [load_path(path, strict=True) for path in sorted(folder.glob("*.rq"))]
+    paths = sorted(folder.glob("*.rq"))
+    if not paths:
+        raise EcgkgError(f"{folder}: no queries (*.rq) found; {HOME_HINT}")
+    return [load_path(path, strict=True) for path in paths]
 
 
 def load_path(path: Path, strict: bool = False) -> NamedQuery:
@@ -398,7 +399,7 @@ def resolve(reference: str, stdin_text: str | None = None) -> NamedQuery:
         return parse_query(stdin_text or "", "<stdin>")
     path = Path(reference)
     if path.is_file():
-        bundled = path.resolve().parent == queries_dir().resolve()
+        bundled = path.resolve().parent == (project_root() / "queries").resolve()
         return load_path(path, strict=bundled)
     if NAME_PATTERN.fullmatch(reference.replace("-", "_")) and library_path(reference).is_file():
         return load_path(library_path(reference), strict=True)
