@@ -95,8 +95,8 @@ def endpoint_options(function):
     return click.option(
         "--endpoint", metavar="URL",
         help="A SPARQL 1.1 query endpoint to use instead of the embedded store; its default "
-        "graph must be the union of the named graphs. Credentials: ECGKG_ENDPOINT_USER and "
-        "ECGKG_ENDPOINT_PASSWORD.")(function)
+        "graph should hold the merged data, as `ecgkg load` leaves it. Credentials: "
+        "ECGKG_ENDPOINT_USER and ECGKG_ENDPOINT_PASSWORD.")(function)
 
 
 @main.command("query")
@@ -114,7 +114,8 @@ def query_command(query_ref: str, params: tuple[str, ...], fmt: str,
                   data_paths: tuple[Path, ...], endpoint: str | None, timeout: float) -> None:
     """Run a bundled query by NAME, a SPARQL FILE, or - (standard input).
 
-    Runs on the embedded store (the union of all graphs, so queries need no GRAPH clause), or
+    Runs on the embedded store, whose default graph is the merge of the files (a triple stated
+    in two files counts once; GRAPH ?g reaches each file's own graph), or
     with --endpoint on any SPARQL 1.1 endpoint, with the same output. Parameters are bound as
     typed RDF terms, never pasted into the query text.
 
@@ -238,11 +239,11 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
     """Validate the graph, then load it into a triple store, one named graph per file.
 
     Nothing is sent if `ecgkg validate` finds a violation (exit 1). Each file's named graph is
-    replaced whole by an HTTP PUT (SPARQL 1.1 Graph Store Protocol), so loading again gives the
-    same store; if a PUT fails, the graphs before it are new and the others old, and the
-    message names both. Credentials: ECGKG_ENDPOINT_USER and ECGKG_ENDPOINT_PASSWORD. Queries
-    expect the store's default graph to be the union of its named graphs (Oxigraph:
-    `oxigraph serve --union-default-graph`).
+    replaced whole by an HTTP PUT (SPARQL 1.1 Graph Store Protocol), then the store's default
+    graph by the merge of the files (each triple once), which is what queries see: the store
+    needs no union-default-graph setting. Loading again gives the same store; if a PUT fails,
+    the graphs before it are new and the others old, and the message names both. Credentials:
+    ECGKG_ENDPOINT_USER and ECGKG_ENDPOINT_PASSWORD.
 
     \b
     Example:
@@ -263,8 +264,9 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
                      if report.failure_uncertain else "")
         raise EcgkgError(f"load stopped at {report.failure}; new (loaded): {new}; "
                          f"old (not loaded){uncertain}: {old}")
-    click.echo(f"{len(report.loaded)} graphs, {report.triple_count} triples loaded into "
-               f"{report.graph_store}", err=True)
+    click.echo(f"{report.named_graphs} graphs, {report.triple_count} triples loaded into "
+               f"{report.graph_store}; its default graph is their merge "
+               f"({report.merged_count} distinct triples)", err=True)
 
 
 @main.command("serve")
@@ -278,7 +280,7 @@ def serve_command(port: int, location: Path | None, paths: tuple[Path, ...]) -> 
     """Serve the graph read-only as a SPARQL endpoint on 127.0.0.1, until Ctrl-C.
 
     Starts the Oxigraph server (`pip install oxigraph`) on a database loaded with the graph,
-    each file in its own named graph and their union as the default graph, and prints its URL
+    each file in its own named graph and their merge as the default graph, and prints its URL
     for `ecgkg query --endpoint` or any SPARQL client.
 
     \b

@@ -75,7 +75,7 @@ def from_oxigraph(answer) -> QueryResult:
 
 
 def run_query(built: Built, sparql: str, substitutions: dict | None = None) -> QueryResult:
-    """Run one query over the union of the built dataset's graphs."""
+    """Run one query on the built dataset's default graph: the merge of its files."""
     return from_oxigraph(store.query(built.store, sparql, substitutions))
 
 

@@ -7,9 +7,8 @@ ask for Turtle or N-Triples. Credentials come from ECGKG_ENDPOINT_USER and
 ECGKG_ENDPOINT_PASSWORD (HTTP Basic). The whole exchange is bounded by the timeout: an endpoint
 that refuses, fails or never answers gives one line of error, not a hang.
 
-The bundled queries have no GRAPH clause: they expect the default graph to be the union of the
-named graphs (`oxigraph serve --union-default-graph`; Fuseki's `tdb2:unionDefaultGraph true`;
-GraphDB and Virtuoso query all graphs by default).
+The bundled queries have no GRAPH clause: they expect the default graph to hold the merged data,
+as `ecgkg load` leaves it (each file in its named graph and their merge in the default graph).
 """
 
 from __future__ import annotations
