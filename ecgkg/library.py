@@ -238,6 +238,59 @@ def bind_values(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> 
     return f"{sparql[:offset]} {clause}\n{sparql[offset:]}"
 
 
+# ---- prefixes: the project's are pre-declared; an unknown one is one line of error
+
+_PNAME = re.compile(r"([A-Za-z][A-Za-z0-9_.\-]*)?:")
+
+
+def declared_prefixes(sparql: str) -> set[str]:
+    """Prefixes the query's own PREFIX lines declare."""
+    toks = tokens(sparql)
+    return {toks[i + 1].text[:-1] for i, tok in enumerate(toks[:-1])
+            if tok.kind == "word" and tok.text.upper() == "PREFIX"
+            and toks[i + 1].text.endswith(":")}
+
+
+def used_prefixes(sparql: str) -> dict[str, int]:
+    """Prefix -> offset of its first use in a prefixed name (outside strings, IRIs, comments)."""
+    used: dict[str, int] = {}
+    toks = tokens(sparql)
+    for i, tok in enumerate(toks):
+        if tok.kind != "word" or ":" not in tok.text:
+            continue
+        if i and toks[i - 1].kind == "word" and toks[i - 1].text.upper() == "PREFIX":
+            continue
+        match = _PNAME.match(tok.text)
+        if match:
+            used.setdefault(match.group(1) or "", tok.start)
+    return used
+
+
+def missing_prefixes(sparql: str) -> list[str]:
+    """The project's prefixes (ecgkg.namespaces) a query uses without declaring them."""
+    declared = declared_prefixes(sparql)
+    return [p for p in used_prefixes(sparql) if p not in declared and p in PREFIXES]
+
+
+def check_prefixes(query: NamedQuery) -> None:
+    """Raise one line for a prefix neither the query nor the project declares."""
+    declared = declared_prefixes(query.text)
+    for prefix, offset in used_prefixes(query.text).items():
+        if prefix not in declared and prefix not in PREFIXES:
+            line = query.text.count("\n", 0, offset) + 1
+            raise EcgkgError(f"{query.label}:{line}: undeclared prefix {prefix}: "
+                             f"(known: {', '.join(PREFIXES)})")
+
+
+def with_prologue(sparql: str) -> str:
+    """The query with PREFIX declarations for the project's prefixes it uses undeclared, for
+    endpoints, which know none. Written on the query's first line so line numbers stay."""
+    missing = missing_prefixes(sparql)
+    if not missing:
+        return sparql
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}> " for p in missing) + sparql
+
+
 # ---- query files and their headers
 
 
@@ -257,6 +310,11 @@ class NamedQuery:
     @property
     def form(self) -> str | None:
         return query_form(self.text)
+
+    @property
+    def label(self) -> str:
+        """How messages name the query: its file, else its name (<stdin>, <query>)."""
+        return display_path(self.path) if self.path else self.name
 
     def param(self, name: str) -> Param:
         for param in self.params:

@@ -10,6 +10,7 @@ pyoxigraph parses, queries and serialises about ten times faster than rdflib's i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -105,11 +106,34 @@ def default_triples(store: ox.Store):
             for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
+_ERROR_AT = re.compile(r"error at (\d+):(\d+):\s*(.*)", re.DOTALL)
+
+
+def sparql_error_message(label: str, error: SyntaxError) -> str:
+    """'LABEL:LINE:COLUMN: SPARQL syntax error: reason' on one line, the reason shortened (the
+    engine lists every token it expected, over several lines)."""
+    text = error.msg if isinstance(error.msg, str) else str(error)
+    match = _ERROR_AT.match(text)
+    where, reason = (f"{label}:{match.group(1)}:{match.group(2)}", match.group(3)) if match \
+        else (label, text)
+    reason = " ".join(reason.split())
+    if len(reason) > 160:
+        reason = reason[:157] + "..."
+    return f"{where}: SPARQL syntax error: {reason}"
+
+
 def query(store: ox.Store, sparql: str, substitutions: dict | None = None,
-          prefixes: dict[str, str] | None = None):
+          prefixes: dict[str, str] | None = None, label: str = "query"):
     """Run SPARQL on the default graph (the merge of the files); `GRAPH ?g` reaches each file's
-    own graph. `prefixes` are declared for a query that does not declare them itself."""
+    own graph. `prefixes` are declared for a query that does not declare them itself; `label`
+    names the query in a syntax error."""
     try:
         return store.query(sparql, substitutions=substitutions or None, prefixes=prefixes)
     except SyntaxError as error:
-        raise EcgkgError(f"SPARQL syntax error: {error}") from None
+        raise EcgkgError(sparql_error_message(label, error)) from None
+
+
+def check_syntax(sparql: str, prefixes: dict[str, str] | None = None,
+                 label: str = "query") -> None:
+    """Raise EcgkgError if the text is not SPARQL (parsed and run on an empty store)."""
+    query(ox.Store(), sparql, prefixes=prefixes, label=label)
