@@ -138,9 +138,11 @@ def open(paths: str | Path | list[str | Path] | None = None, *,  # noqa: A001
          store: str | Path | None = None, rebuild: bool = True) -> KnowledgeGraph:
     """Load the bundled ontology and data, or the given files and folders.
 
-    With `store=DIR`, use the persisted store there (built by `ecgkg build --store DIR`, or
-    built now from `paths` when DIR holds none). A store whose source files changed is rebuilt
-    before it answers (`kg.rebuilt` says why); with `rebuild=False` that is an error instead.
+    With `store=DIR`, use the persisted store there (made by `ecgkg build --store DIR`, or
+    built now from `paths` when DIR is new or empty). A store whose source files changed is
+    rebuilt before it answers (`kg.rebuilt` says why); with `rebuild=False` that is an error
+    instead. Bad input (a missing path, a syntax error, a folder that is not a store, a store
+    of another ecgkg version) raises EcgkgError with the message the command prints.
     """
     from ecgkg.build import build
 
@@ -151,10 +153,8 @@ def open(paths: str | Path | list[str | Path] | None = None, *,  # noqa: A001
         return KnowledgeGraph(build(path_list), path_list)
     from ecgkg import persist
 
-    folder = Path(store)
-    if path_list is not None and not (folder / persist.MANIFEST).exists():
-        persist.build_store(folder, path_list)
-    opened = persist.open_store(folder, rebuild=rebuild)
+    folder = Path(store).expanduser()
+    opened = persist.open_store(folder, rebuild=rebuild, paths=path_list)
     if path_list is not None:
         wanted = sorted(str(p.resolve()) for p in path_list)
         if sorted(opened.manifest.sources or []) != wanted:

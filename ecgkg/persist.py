@@ -165,10 +165,16 @@ class Opened:
         return [Path(entry["path"]) for entry in self.manifest.files]
 
 
-def open_store(directory: Path, rebuild: bool = True) -> Opened:
-    """Open a store for reading, rebuilding it first if a source changed (or raising, when
-    `rebuild` is False)."""
+def open_store(directory: Path, rebuild: bool = True,
+               paths: list[Path] | None = None) -> Opened:
+    """Open a store for reading: built first from `paths` (default: the bundled ontology and
+    data) where there is none yet (a new or empty folder), rebuilt first if a source changed
+    (or, when `rebuild` is False, refused)."""
     directory = directory.expanduser()
+    if not directory.exists() or (directory.is_dir() and not any(directory.iterdir())):
+        manifest = build_store(directory, paths)
+        return Opened(ox.Store.read_only(str(directory / DATABASE)), manifest,
+                      "built: there was no store yet")
     manifest = Manifest.read(directory)
     reason = staleness(manifest)
     if reason is not None:
