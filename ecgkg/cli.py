@@ -41,8 +41,8 @@ def paths_argument(function):
 
 
 def store_option(help_text: str):
-    return click.option("--store", "store", type=click.Path(path_type=Path, file_okay=False),
-                        metavar="DIR", help=help_text)
+    return click.option("--store", "store", type=click.Path(path_type=Path), metavar="DIR",
+                        help=help_text)
 
 
 def open_graph(paths: tuple[Path, ...] | list[Path], store: Path | None = None):

@@ -48,6 +48,8 @@ class Manifest:
     @classmethod
     def read(cls, directory: Path) -> Manifest:
         path = directory / MANIFEST
+        if directory.exists() and not directory.is_dir():
+            raise EcgkgError(f"{directory}: a file, not a store folder")
         if not directory.is_dir():
             raise EcgkgError(f"{directory}: no such store folder; build one with "
                              f"`ecgkg build --store {directory}`")
@@ -107,7 +109,7 @@ def build_store(directory: Path, paths: list[Path] | None = None) -> Manifest:
     replacing a store already there, atomically."""
     directory = directory.expanduser()
     if directory.exists() and not directory.is_dir():
-        raise EcgkgError(f"--store {directory}: a file, not a folder")
+        raise EcgkgError(f"{directory}: a file, not a store folder")
     if directory.is_dir() and any(directory.iterdir()) and not (directory / MANIFEST).exists():
         raise EcgkgError(f"--store {directory}: not empty and not an ecgkg store; give an empty "
                          "or new folder")
