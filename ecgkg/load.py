@@ -82,11 +82,12 @@ def default_graph_store(endpoint: str) -> str:
 def validate_before_load(paths: list[Path] | None) -> str:
     """Refuse data with SHACL violations (exit 1), as `ecgkg validate` would fail it; a
     one-line note of what was checked. Warnings and info results do not stop a load."""
+    from ecgkg.api import run_validation
+
     try:
-        from ecgkg.validate import validate
+        report = run_validation(paths)
     except ImportError:
         return "not validated: ecgkg.validate is not available; every file parsed"
-    report = validate(paths)
     failed = report.failed("violation") if hasattr(report, "failed") else not report.conforms
     if failed:
         raise EcgkgError("the data does not conform: nothing loaded "

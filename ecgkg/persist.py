@@ -129,6 +129,10 @@ def build_store(directory: Path, paths: list[Path] | None = None) -> Manifest:
                             files=stamps, triples=store.triple_count(database))
         database.flush()
         del database  # closes the database before it moves
+        # Reopened once for writing, RocksDB drops its write-ahead log (as large as the data
+        # loaded), which read-only opening would leave on disk for good.
+        del_after_open = ox.Store(str(scratch / DATABASE))
+        del del_after_open
         manifest.write(scratch)
         _replace(scratch, directory)
     except OSError as error:

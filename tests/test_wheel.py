@@ -71,6 +71,19 @@ def test_the_wheel_holds_every_content_file(wheel):
     assert shipped == expected
 
 
+def test_the_sdist_holds_every_content_file_and_the_docs(tmp_path):
+    subprocess.run([sys.executable, "-c", "import sys; from setuptools import build_meta; "
+                    "build_meta.build_sdist(sys.argv[1])", str(tmp_path)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+    (sdist,) = tmp_path.glob("ecgkg-*.tar.gz")
+    import tarfile
+
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert content_files() <= names
+    assert {"setup.py", "pyproject.toml", "docs/python-api.md", "README.md"} <= names
+
+
 @pytest.mark.slow
 def test_the_verbs_work_from_the_installed_wheel_in_an_empty_folder(installed):
     venv, where = installed
