@@ -76,10 +76,11 @@ class KnowledgeGraph:
         bound = {**(params or {}), **values}
         if isinstance(query, NamedQuery):
             named = query
-        elif any(c.isspace() for c in query.strip()) or "{" in query:
+        elif "{" in query or "\n" in query or (any(c.isspace() for c in query.strip())
+                                                and not Path(query).is_file()):
             named = parse_query(query, "<query>")
         else:
-            named = resolve(query)
+            named = resolve(query)  # a bundled query's name or a file
         return Result(run(named, {k: _text(v) for k, v in bound.items()}, built=self._built))
 
     def validate(self, **options: object):
