@@ -199,11 +199,23 @@ class Result:
         self._answer = answer  # an ecgkg.query.QueryResult
         self.kind: str = answer.kind
         self.variables: list[str] = list(answer.variables)
-        self.rows: list[tuple] = [tuple(to_python(t) for t in row) for row in answer.rows]
         self.boolean: bool | None = answer.boolean
-        self.triples: list[tuple] = [
-            (to_python(t.subject), to_python(t.predicate), to_python(t.object))
-            for t in answer.triples]
+        self._rows: list[tuple] | None = None
+        self._triples: list[tuple] | None = None
+
+    # Converted on first use: the command only renders, and a big answer need not be converted.
+    @property
+    def rows(self) -> list[tuple]:
+        if self._rows is None:
+            self._rows = [tuple(to_python(t) for t in row) for row in self._answer.rows]
+        return self._rows
+
+    @property
+    def triples(self) -> list[tuple]:
+        if self._triples is None:
+            self._triples = [(to_python(t.subject), to_python(t.predicate), to_python(t.object))
+                             for t in self._answer.triples]
+        return self._triples
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "select" else len(self.triples)
