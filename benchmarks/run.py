@@ -430,6 +430,7 @@ def run_store_queries(args, results: Results, folders: dict[str, Path]) -> None:
     for label, folder in sizes:
         log(f"queries on a persisted store, {label}")
         store = scratch / label.strip("/").replace("/", "-")
+        build_started = time.monotonic()
         built = subprocess.run([executable("ecgkg"), "build", "--store", str(store),
                                 *map(str, store_sources(folder))],
                                capture_output=True, text=True, cwd=ROOT, check=False)
@@ -439,6 +440,10 @@ def run_store_queries(args, results: Results, folders: dict[str, Path]) -> None:
                     results.add("store", f"query --store: {name}", label, engine,
                                 {"status": "error", "error": built.stderr.strip()[-300:]})
             continue
+        size_mib = sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 2**20
+        results.checks.append(f"`ecgkg build --store` at {label}: "
+                              f"{time.monotonic() - build_started:.1f} s (one run, with its "
+                              f"start-up and counts), {size_mib:,.0f} MiB on disk")
         for name in STORE_QUERIES:
             query = resolve(name)
             text_file = scratch / f"{name}.rq"

@@ -123,7 +123,7 @@ def build_store(directory: Path, paths: list[Path] | None = None) -> Manifest:
     try:
         scratch.mkdir()
         database = ox.Store(str(scratch / DATABASE))
-        store.load_files(files, database)
+        store.load_files(files, database, bulk=True)
         manifest = Manifest(ecgkg=__version__, store_format=STORE_FORMAT,
                             engine=f"pyoxigraph {ox.__version__}", sources=sources,
                             files=stamps, triples=store.triple_count(database))

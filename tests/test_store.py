@@ -143,3 +143,22 @@ def test_a_store_of_other_files_is_not_used_for_these(tmp_path, sources):
         ecgkg.open([sources], store=store)
     result = cli("query", "meetings-by-year", "--store", str(store), "--data", str(sources))
     assert result.exit_code == 2
+
+
+def test_big_files_take_the_bulk_path_and_give_the_same_dataset(tmp_path, monkeypatch):
+    from ecgkg import store as engine
+    from ecgkg.build import build
+
+    monkeypatch.setattr(engine, "BULK_BYTES", 0)  # every file counts as big
+    ontology = tmp_path / "ecgkg.ttl"
+    shutil.copy(ontology_dir() / "ecgkg.ttl", ontology)
+    blank = tmp_path / "blank.nt"  # blank nodes: copied by the engine, never parsed twice
+    blank.write_text("_:b <urn:ex:p> <urn:ex:o> .\n<urn:ex:s> <urn:ex:q> _:b .\n",
+                     encoding="utf-8")
+    stored = ecgkg.open([ontology, blank], store=tmp_path / "store")
+    in_memory = build([ontology, blank])
+    assert len(stored) == in_memory.triple_count
+    assert stored.graphs() == engine.graph_sizes(in_memory.store)
+    joined = ("ASK { GRAPH ?g { ?x <urn:ex:p> <urn:ex:o> } ?s <urn:ex:q> ?x . "
+              "?x <urn:ex:p> <urn:ex:o> }")
+    assert stored.query(joined).boolean is True
