@@ -40,6 +40,21 @@ def paths_argument(function):
     )(function)
 
 
+def store_option(help_text: str):
+    return click.option("--store", "store", type=click.Path(path_type=Path), metavar="DIR",
+                        help=help_text)
+
+
+def open_graph(paths: tuple[Path, ...] | list[Path], store: Path | None = None):
+    """The knowledge graph the verbs work on, through the Python API; a rebuilt store says so."""
+    import ecgkg
+
+    kg = ecgkg.open(list(paths) or None, store=store)
+    if kg.rebuilt:
+        click.echo(f"{store}: {kg.rebuilt}", err=True)
+    return kg
+
+
 def built_from(paths: tuple[Path, ...]):
     from ecgkg.build import build
 
@@ -47,21 +62,33 @@ def built_from(paths: tuple[Path, ...]):
 
 
 @main.command("build")
+@store_option("Also keep the built dataset in this folder (an Oxigraph database and a manifest "
+              "of the source files), for `ecgkg query --store DIR` and `ecgkg.open(store=DIR)`; "
+              "a store already there is replaced once the new one is complete.")
 @paths_argument
-def build_command(paths: tuple[Path, ...]) -> None:
+def build_command(store: Path | None, paths: tuple[Path, ...]) -> None:
     """Load the ontology and data into one dataset and print counts per class.
 
     Every file becomes its own named graph (its IRI names the file), so each triple knows
-    where it came from. With PATHS, loads those files or folders instead of the bundled ones.
+    where it came from; the default graph, which queries see, is their merge, so a triple
+    stated in two files counts once. With PATHS, loads those files or folders instead of the
+    bundled ones.
 
     \b
     Example:
       ecgkg build
       ecgkg build ontology data/meetings
+      ecgkg build --store ~/ecgkg-store ontology data big-history.nt
     """
     from ecgkg.namespaces import PREFIXES
 
-    built = built_from(paths)
+    if store is not None:
+        from ecgkg.persist import build_store
+
+        build_store(store, list(paths) or None)
+        kg = open_graph((), store)
+    else:
+        kg = open_graph(paths)
 
     def short(iri: str) -> str:
         for prefix, namespace in PREFIXES.items():
@@ -69,10 +96,12 @@ def build_command(paths: tuple[Path, ...]) -> None:
                 return f"{prefix}:{iri[len(namespace):]}"
         return f"<{iri}>"
 
-    click.echo(f"{len(built.files)} files, {built.triple_count} triples")
+    click.echo(f"{len(kg.files)} files, {len(kg)} triples")
     click.echo("instances per class:")
-    for iri, count in built.class_counts():
+    for iri, count in kg.class_counts():
         click.echo(f"  {count:6d}  {short(iri)}")
+    if store is not None:
+        click.echo(f"stored in {store}", err=True)
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -95,8 +124,8 @@ def endpoint_options(function):
     return click.option(
         "--endpoint", metavar="URL",
         help="A SPARQL 1.1 query endpoint to use instead of the embedded store; its default "
-        "graph must be the union of the named graphs. Credentials: ECGKG_ENDPOINT_USER and "
-        "ECGKG_ENDPOINT_PASSWORD.")(function)
+        "graph should hold the merged data, as `ecgkg load` leaves it. Credentials: "
+        "ECGKG_ENDPOINT_USER and ECGKG_ENDPOINT_PASSWORD.")(function)
 
 
 @main.command("query")
@@ -109,14 +138,20 @@ def endpoint_options(function):
               "tools; CONSTRUCT and DESCRIBE results take an RDF format (ttl by default).")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(path_type=Path),
               help="Query these files or folders instead of the bundled data (repeatable).")
+@store_option("Query the store `ecgkg build --store DIR` made instead of parsing the files; a "
+              "store whose source files changed is rebuilt first.")
 @endpoint_options
 def query_command(query_ref: str, params: tuple[str, ...], fmt: str,
-                  data_paths: tuple[Path, ...], endpoint: str | None, timeout: float) -> None:
+                  data_paths: tuple[Path, ...], store: Path | None, endpoint: str | None,
+                  timeout: float) -> None:
     """Run a bundled query by NAME, a SPARQL FILE, or - (standard input).
 
-    Runs on the embedded store (the union of all graphs, so queries need no GRAPH clause), or
+    Runs on the embedded store, whose default graph is the merge of the files (a triple stated
+    in two files counts once; GRAPH ?g reaches each file's own graph), or
     with --endpoint on any SPARQL 1.1 endpoint, with the same output. Parameters are bound as
-    typed RDF terms, never pasted into the query text.
+    typed RDF terms, never pasted into the query text. The project's prefixes (ecg:, ecgid:,
+    skos:, ...) need no PREFIX lines. The table shows compact names and fits the terminal;
+    csv, tsv and json keep full IRIs.
 
     \b
     Example:
@@ -124,27 +159,36 @@ def query_command(query_ref: str, params: tuple[str, ...], fmt: str,
       ecgkg query meeting-agenda --param meeting=https://w3id.org/ecgkg/id/meeting/ECG-2023-11-22
       ecgkg query esco-concepts-by-period -p from=2023-01-01 -p to=2023-12-31 --format csv
       ecgkg query queries/strategies.rq --endpoint http://127.0.0.1:7878/query
-      echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | ecgkg query - --format csv
+      ecgkg query meetings-by-year --store ~/ecgkg-store
+      echo 'SELECT (COUNT(*) AS ?n) WHERE { ?m a ecg:Meeting }' | ecgkg query - --format csv
     """
-    from ecgkg.library import resolve
+    import shutil
+
+    from ecgkg.library import check_prefixes, resolve
     from ecgkg.query import run
 
-    if endpoint and data_paths:
-        raise EcgkgError("--data and --endpoint exclude each other: the endpoint has its own data")
+    if endpoint and (data_paths or store):
+        raise EcgkgError("--data/--store and --endpoint exclude each other: the endpoint has "
+                         "its own data")
+    if data_paths and store:
+        raise EcgkgError("--data and --store exclude each other: a store knows its files "
+                         "(`ecgkg build --store DIR PATHS` makes one of other files)")
     query = resolve(query_ref, sys.stdin.read() if query_ref == "-" else None)
     values = parse_params(params)
     if endpoint:
         result = run(query, values, endpoint=endpoint, timeout=timeout)
     else:
-        query.bindings(values)  # bad parameters fail before the data is loaded
-        result = run(query, values, built=built_from(data_paths))
-    click.echo(result.render(fmt), nl=False)
+        query.bindings(values)  # bad parameters and prefixes fail before the data is loaded
+        check_prefixes(query)
+        result = open_graph(data_paths, store).query(query, params=values)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    click.echo(result.render(fmt, width=width), nl=False)
 
 
 @main.command("export")
 @click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl",
               show_default=True, help="nq and trig keep one named graph per source file; the "
-              "others merge all graphs.")
+              "others (jsonld included) write the merge, each triple once.")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="File to write (written to a temporary file, then renamed). Default: stdout.")
 @paths_argument
@@ -156,11 +200,13 @@ def export_command(fmt: str, output: Path | None, paths: tuple[Path, ...]) -> No
       ecgkg export --format nq -o ecgkg.nq
       ecgkg export --format jsonld > ecgkg.jsonld
     """
-    from ecgkg.export import export
+    if output is None:
+        from ecgkg.export import export
 
-    export(built_from(paths), fmt, output)
-    if output is not None:
-        click.echo(f"wrote {output}", err=True)
+        export(built_from(paths), fmt, None)
+        return
+    open_graph(paths).export(output, format=fmt)
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command("format")
@@ -238,11 +284,11 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
     """Validate the graph, then load it into a triple store, one named graph per file.
 
     Nothing is sent if `ecgkg validate` finds a violation (exit 1). Each file's named graph is
-    replaced whole by an HTTP PUT (SPARQL 1.1 Graph Store Protocol), so loading again gives the
-    same store; if a PUT fails, the graphs before it are new and the others old, and the
-    message names both. Credentials: ECGKG_ENDPOINT_USER and ECGKG_ENDPOINT_PASSWORD. Queries
-    expect the store's default graph to be the union of its named graphs (Oxigraph:
-    `oxigraph serve --union-default-graph`).
+    replaced whole by an HTTP PUT (SPARQL 1.1 Graph Store Protocol), then the store's default
+    graph by the merge of the files (each triple once), which is what queries see: the store
+    needs no union-default-graph setting. Loading again gives the same store; if a PUT fails,
+    the graphs before it are new and the others old, and the message names both. Credentials:
+    ECGKG_ENDPOINT_USER and ECGKG_ENDPOINT_PASSWORD.
 
     \b
     Example:
@@ -263,8 +309,9 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
                      if report.failure_uncertain else "")
         raise EcgkgError(f"load stopped at {report.failure}; new (loaded): {new}; "
                          f"old (not loaded){uncertain}: {old}")
-    click.echo(f"{len(report.loaded)} graphs, {report.triple_count} triples loaded into "
-               f"{report.graph_store}", err=True)
+    click.echo(f"{report.named_graphs} graphs, {report.triple_count} triples loaded into "
+               f"{report.graph_store}; its default graph is their merge "
+               f"({report.merged_count} distinct triples)", err=True)
 
 
 @main.command("serve")
@@ -278,7 +325,7 @@ def serve_command(port: int, location: Path | None, paths: tuple[Path, ...]) -> 
     """Serve the graph read-only as a SPARQL endpoint on 127.0.0.1, until Ctrl-C.
 
     Starts the Oxigraph server (`pip install oxigraph`) on a database loaded with the graph,
-    each file in its own named graph and their union as the default graph, and prints its URL
+    each file in its own named graph and their merge as the default graph, and prints its URL
     for `ecgkg query --endpoint` or any SPARQL client.
 
     \b

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ecgkg import store
 from ecgkg.build import Built
 from ecgkg.errors import EcgkgError
 from ecgkg.files import write_file
@@ -23,19 +24,26 @@ EXPORT_FORMATS = {
 }
 
 
+# Formats that keep one named graph per source file; every other format writes the merge.
+# JSON-LD could hold named graphs too, but most readers (rdflib's Graph().parse) then see none
+# of the triples, so it is written as one merged graph like Turtle.
+GRAPH_KEEPING = ("nq", "trig")
+
+
 def export_bytes(built: Built, fmt: str) -> bytes:
-    """The dataset serialised: quad formats keep each file's graph, triple formats merge them."""
+    """The dataset serialised: N-Quads and TriG keep each file's graph (not the merge, which is
+    their union), the other formats write the merge, each triple once."""
     rdf_format = EXPORT_FORMATS.get(fmt)
     if rdf_format is None:
         raise EcgkgError(f"unknown export format {fmt!r}: choose one of {', '.join(EXPORT_FORMATS)}")
     buffer = io.BytesIO()
     prefixes = PREFIXES if fmt in ("ttl", "trig") else None
-    if rdf_format.supports_datasets:
-        built.store.dump(buffer, format=rdf_format, prefixes=prefixes)
+    if fmt in GRAPH_KEEPING:
+        ox.serialize(store.named_quads(built.store), buffer, format=rdf_format,
+                     prefixes=prefixes)
     else:
-        # Triple formats have no graphs: the union, each triple once.
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in built.store}
-        ox.serialize(sorted(triples, key=str), buffer, format=rdf_format, prefixes=prefixes)
+        triples = sorted(store.default_triples(built.store), key=str)
+        ox.serialize(triples, buffer, format=rdf_format, prefixes=prefixes)
     return buffer.getvalue()
 
 

@@ -17,7 +17,15 @@ import pyoxigraph as ox
 from ecgkg import store
 from ecgkg.build import Built
 from ecgkg.errors import EcgkgError
-from ecgkg.library import NamedQuery, bind_values, parse_query, select_variables
+from ecgkg.library import (
+    NamedQuery,
+    bind_values,
+    check_prefixes,
+    parse_query,
+    select_variables,
+    with_prologue,
+)
+from ecgkg.namespaces import PREFIXES
 from ecgkg.results import TABULAR_FORMATS, format_rows, term_text
 
 # RDF formats for CONSTRUCT and DESCRIBE results, by the name users type.
@@ -39,13 +47,14 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
 
-    def render(self, fmt: str) -> str:
+    def render(self, fmt: str, width: int | None = None) -> str:
+        """The answer in a format; `width` fits a table to a terminal."""
         if self.kind == "select":
             if fmt not in TABULAR_FORMATS:
                 raise EcgkgError(
                     f"--format {fmt}: a SELECT query needs one of {', '.join(TABULAR_FORMATS)}"
                 )
-            return format_rows(self.variables, self.rows, fmt)
+            return format_rows(self.variables, self.rows, fmt, width=width)
         if self.kind == "ask":
             if fmt == "json":
                 return f'{{"head": {{}}, "boolean": {str(self.boolean).lower()}}}\n'
@@ -74,9 +83,12 @@ def from_oxigraph(answer) -> QueryResult:
     return QueryResult("graph", triples=list(answer))
 
 
-def run_query(built: Built, sparql: str, substitutions: dict | None = None) -> QueryResult:
-    """Run one query over the union of the built dataset's graphs."""
-    return from_oxigraph(store.query(built.store, sparql, substitutions))
+def run_query(built: Built, sparql: str, substitutions: dict | None = None,
+              label: str = "query") -> QueryResult:
+    """Run one query on the built dataset's default graph (the merge of its files), with the
+    project's prefixes declared for it."""
+    return from_oxigraph(store.query(built.store, sparql, substitutions, prefixes=PREFIXES,
+                                     label=label))
 
 
 def prepare(query: NamedQuery, values: dict[str, str] | None = None,
@@ -101,13 +113,20 @@ def run(query: NamedQuery | str, values: dict[str, str] | None = None, *,
     or, given `endpoint`, on a SPARQL 1.1 endpoint (see ecgkg.remote)."""
     if isinstance(query, str):
         query = parse_query(query, "<query>")
+    check_prefixes(query)
     sparql, substitutions = prepare(query, values, remote=endpoint is not None)
     if endpoint is not None:
         from ecgkg.remote import endpoint_query
 
-        return endpoint_query(endpoint, sparql, timeout=timeout)
+        return endpoint_query(endpoint, with_prologue(sparql), timeout=timeout)
     if built is None:
         from ecgkg.build import build
 
         built = build()
-    return run_query(built, sparql, substitutions)
+    try:
+        return run_query(built, sparql, substitutions, label=query.label)
+    except EcgkgError:
+        if sparql != query.text:
+            # Bound parameters moved the text: locate the error in the query as written.
+            store.check_syntax(query.text, PREFIXES, label=query.label)
+        raise

@@ -9,9 +9,8 @@ ecgkg.http: Basic, or Digest when asked; no redirect to another origin). Only qu
 always as `query=`: an update is refused before anything is sent. The whole exchange is bounded by the timeout: an endpoint
 that refuses, fails or never answers gives one line of error, not a hang.
 
-The bundled queries have no GRAPH clause: they expect the default graph to be the union of the
-named graphs (`oxigraph serve --union-default-graph`; Fuseki's `tdb2:unionDefaultGraph true`;
-GraphDB and Virtuoso query all graphs by default).
+The bundled queries have no GRAPH clause: they expect the default graph to hold the merged data,
+as `ecgkg load` leaves it (each file in its named graph and their merge in the default graph).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Runs the Oxigraph server (the `oxigraph` binary from the PyPI package of that name, found next to
 the Python interpreter or on PATH): the graph is loaded into a database folder, each file in its
-own named graph, then served read-only on 127.0.0.1 with the union of the graphs as the default
-graph, so the bundled queries run unchanged with `ecgkg query NAME --endpoint URL`.
+own named graph and their RDF merge in the default graph (as `ecgkg build` makes it), then served
+read-only on 127.0.0.1, so the bundled queries run unchanged with `ecgkg query NAME --endpoint
+URL` and count each fact once.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def fill_location(location: Path, paths: list[Path] | None = None) -> int:
         dump.write_bytes(buffer.getvalue())
         _run([binary, "load", "--location", str(location), "--file", str(dump)],
              f"loading the graph into {location}")
-    return len(built.store)
+    return built.triple_count
 
 
 def server_output(process: subprocess.Popen) -> str:
@@ -128,14 +129,13 @@ def stop(process: subprocess.Popen) -> None:
 @contextmanager
 def running_server(location: Path, port: int, read_only: bool = True,
                    host: str = HOST) -> Iterator[tuple[str, subprocess.Popen]]:
-    """An Oxigraph server on `location`, union default graph: its query URL and process."""
+    """An Oxigraph server on `location`: its query URL and process."""
     command = "serve-read-only" if read_only else "serve"
     check_port_free(host, port)
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finally; not a pipe, which a
     # server that logs much would fill and block on
     process = subprocess.Popen(
-        [oxigraph_binary(), command, "--location", str(location), "--bind", f"{host}:{port}",
-         "--union-default-graph"],
+        [oxigraph_binary(), command, "--location", str(location), "--bind", f"{host}:{port}"],
         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
     )
     process.ecgkg_log = log

@@ -9,27 +9,62 @@ from ecgkg.errors import EcgkgError
 from ecgkg.namespaces import GRAPH
 from ecgkg.rdf.formats import RDF_SUFFIXES  # the one table of RDF syntaxes
 
+CONTENT_FOLDERS = ("ontology", "data", "shapes", "queries")
+HOME_VARIABLE = "ECGKG_HOME"
+HOME_HINT = (f"set {HOME_VARIABLE} to a checkout of ecgkg or to a folder holding "
+             f"{', '.join(f + '/' for f in CONTENT_FOLDERS)}")
+
+
+def _checkout() -> Path | None:
+    """The checkout this package runs from (an editable install), if it is one."""
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "ontology").is_dir():
+        return root
+    return None
+
+
+def _bundled() -> Path:
+    """The copy of ontology/, data/, shapes/ and queries/ shipped inside the wheel."""
+    from importlib.resources import files
+
+    return Path(str(files("ecgkg") / "bundled"))
+
 
 def project_root() -> Path:
-    """The checkout holding ontology/, data/, shapes/ and queries/ (ECGKG_HOME overrides it)."""
-    configured = os.environ.get("ECGKG_HOME")
-    return Path(configured).resolve() if configured else Path(__file__).resolve().parent.parent
+    """The folder holding ontology/, data/, shapes/ and queries/.
+
+    ECGKG_HOME wins, then the checkout the package runs from, then the copy in the wheel.
+    """
+    configured = os.environ.get(HOME_VARIABLE)
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return _checkout() or _bundled()
+
+
+def content_dir(name: str) -> Path:
+    """One of the content folders; a clear error naming ECGKG_HOME when it is missing."""
+    folder = project_root() / name
+    if not folder.is_dir():
+        where = f" ({HOME_VARIABLE}={os.environ[HOME_VARIABLE]})" if os.environ.get(
+            HOME_VARIABLE) else ""
+        raise EcgkgError(f"{folder}: no such folder{where}; {HOME_HINT}")
+    return folder
 
 
 def ontology_dir() -> Path:
-    return project_root() / "ontology"
+    return content_dir("ontology")
 
 
 def data_dir() -> Path:
-    return project_root() / "data"
+    return content_dir("data")
 
 
 def shapes_dir() -> Path:
-    return project_root() / "shapes"
+    return content_dir("shapes")
 
 
 def queries_dir() -> Path:
-    return project_root() / "queries"
+    return content_dir("queries")
 
 
 def rdf_files(paths: list[Path]) -> list[Path]:

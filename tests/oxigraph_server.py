@@ -1,8 +1,8 @@
 """A real Oxigraph server for the tests: 127.0.0.1, a free port, a temporary folder, stopped after.
 
 Import the fixtures into a test module (`from oxigraph_server import oxigraph_server`). The
-server runs `oxigraph serve --union-default-graph`, as the README tells users to, and is talked
-to here with the standard library only, so the tests check ecgkg's client code against
+server runs a plain `oxigraph serve` (`ecgkg load` puts the merge in its default graph), and is
+talked to here with the standard library only, so the tests check ecgkg's client code against
 something it did not write.
 """
 
@@ -77,6 +77,11 @@ class OxigraphServer:
         rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         return {tuple(json.dumps(b[k], sort_keys=True) for k in "spog") for b in rows}
 
+    def default_triples(self) -> set[tuple[str, str, str]]:
+        """The triples of the default graph alone (the server has no union default graph)."""
+        rows = self.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+        return {tuple(json.dumps(b[k], sort_keys=True) for k in "spo") for b in rows}
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -107,7 +112,7 @@ def start_server(location: Path, command: str = "serve") -> OxigraphServer:
         with log.open("wb") as sink:
             process = subprocess.Popen(
                 [oxigraph_binary(), command, "--location", str(location),
-                 "--bind", f"{HOST}:{port}", "--union-default-graph"],
+                 "--bind", f"{HOST}:{port}"],
                 stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
             )
         base = f"http://{HOST}:{port}"
@@ -124,7 +129,7 @@ def start_server(location: Path, command: str = "serve") -> OxigraphServer:
 
 @pytest.fixture(scope="session")
 def oxigraph_server():
-    """An empty read-write Oxigraph server for the whole session (union default graph)."""
+    """An empty read-write Oxigraph server for the whole session."""
     folder = Path(tempfile.mkdtemp(prefix="ecgkg-oxigraph-"))
     server = start_server(folder / "db")
     try:

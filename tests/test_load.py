@@ -27,11 +27,21 @@ def run_cli(*args: str):
 
 def local_quads(built) -> set[tuple[str, ...]]:
     return {tuple(json.dumps(term_json(t), sort_keys=True)
-                  for t in (q.subject, q.predicate, q.object, q.graph_name)) for q in built.store}
+                  for t in (q.subject, q.predicate, q.object, q.graph_name)) for q in built.store
+            if not isinstance(q.graph_name, ox.DefaultGraph)}
+
+
+def local_default_triples(built) -> set[tuple[str, ...]]:
+    return {tuple(json.dumps(term_json(t), sort_keys=True) for t in (q.subject, q.predicate,
+                                                                    q.object))
+            for q in built.store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
 
 
 def test_the_store_holds_exactly_the_built_dataset_one_graph_per_file(built, loaded_server):  # noqa: F811
     assert loaded_server.quads() == local_quads(built)
+    # ... and the merge in its default graph, so the server needs no union-default-graph flag
+    assert loaded_server.default_triples() == local_default_triples(built)
+    assert len(loaded_server.default_triples()) == built.triple_count
     counts = loaded_server.counts_per_graph()
     expected = {graph_iri(path): n for path, n in built.triples_per_file.items()}
     assert counts == expected
@@ -43,6 +53,7 @@ def test_loading_twice_changes_nothing(loaded_server):  # noqa: F811
     result = run_cli("load", "--endpoint", loaded_server.query_url)
     assert result.exit_code == 0
     assert f"{len(counts)} graphs, {sum(counts.values())} triples loaded" in result.output
+    assert "its default graph is their merge" in result.output
     assert loaded_server.counts_per_graph() == counts
     assert loaded_server.quads() == quads
 
@@ -146,7 +157,7 @@ def test_warnings_do_not_stop_a_load_but_violations_do(monkeypatch):
         warned = run_cli("load", "--endpoint", url)
     assert warned.exit_code == 0
     assert warned.output.startswith("validated: no violations (1 warning: `ecgkg validate`")
-    assert len([r for r in server.requests if r[0] == "PUT"]) == len(bundled_files())
+    assert len([r for r in server.requests if r[0] == "PUT"]) == len(bundled_files()) + 1
     monkeypatch.setitem(sys.modules, "ecgkg.validate", fake("Violation"))
     with misbehaving_endpoint("ok") as (server, url):
         refused = run_cli("load", "--endpoint", url)
@@ -166,8 +177,9 @@ def test_load_sends_each_file_s_own_terms(tmp_path, monkeypatch):
     with misbehaving_endpoint("ok") as (server, url):
         result = run_cli("load", "--endpoint", url, str(source))
     assert result.exit_code == 0
-    (_method, path, _headers, body), = server.requests
+    (_method, path, _headers, body), (_, merge_path, _, merge_body) = server.requests
     assert parse_qs(urlsplit(path).query) == {"graph": [source.resolve().as_uri()]}
+    assert urlsplit(merge_path).query == "default" and merge_body == body
     assert set(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) == {
         ox.Quad(ox.NamedNode("urn:ex:item"), ox.NamedNode("urn:ex:order"),
                 ox.Literal("01", datatype=ox.NamedNode(

@@ -54,6 +54,7 @@ import pyoxigraph as ox
 
 from ecgkg.errors import EcgkgError
 from ecgkg.esco.package import (
+    ATTRIBUTION,
     BROADER_OCCUPATION_PILLAR,
     BROADER_SKILL_PILLAR,
     COLLECTION_SPECS,
@@ -67,7 +68,6 @@ from ecgkg.esco.package import (
     SKILL_GROUPS,
     SKILL_SKILL_RELATIONS,
     SKILLS,
-    ATTRIBUTION,
     CsvFile,
     FileSpec,
     check_language,
