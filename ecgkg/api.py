@@ -63,12 +63,15 @@ class KnowledgeGraph:
         return f"<KnowledgeGraph {len(self.files)} files, {len(self)} triples{where}>"
 
     def query(self, query: str | NamedQuery, /, params: Mapping[str, object] | None = None,
+              *, timeout: float | None = None, allow_service: bool = False,
               **values: object) -> Result:
         """Run a bundled query by name, a .rq file, or SPARQL text, with parameters as keywords
         (or `params={...}` for names that are Python keywords, such as `from`).
 
         Values may be strings as typed on the command line (`ecgid:org/ECO`, `2023-11-22`) or
         Python values (int, datetime.date). The project's prefixes need no PREFIX lines.
+        `timeout` bounds the query (seconds; default ecgkg.limits.DEFAULT_QUERY_TIMEOUT) and
+        SERVICE calls to other hosts are refused unless `allow_service`.
         """
         from ecgkg.library import NamedQuery, parse_query, resolve
         from ecgkg.query import run
@@ -81,7 +84,8 @@ class KnowledgeGraph:
             named = parse_query(query, "<query>")
         else:
             named = resolve(query)  # a bundled query's name or a file
-        return Result(run(named, {k: _text(v) for k, v in bound.items()}, built=self._built))
+        return Result(run(named, {k: _text(v) for k, v in bound.items()}, built=self._built,
+                          timeout=timeout, allow_service=allow_service))
 
     def validate(self, **options: object):
         """Validate the data against the SHACL shapes: the report `ecgkg validate` prints

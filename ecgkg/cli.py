@@ -117,10 +117,21 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
+def read_stdin_text() -> str:
+    """Standard input as UTF-8 text, or one line saying where it is not."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise EcgkgError(f"<stdin>: not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
+                         f"{error.start})") from None
+
+
 def endpoint_options(function):
     function = click.option(
-        "--timeout", type=SECONDS, default=30.0, show_default=True,
-        help="Seconds to wait for the endpoint before giving up.")(function)
+        "--timeout", type=SECONDS, default=None,
+        help="Seconds to wait for the endpoint (default 30) or for a local query (default 300); "
+        "Ctrl-C also stops a local query.")(function)
     return click.option(
         "--endpoint", metavar="URL",
         help="A SPARQL 1.1 query endpoint to use instead of the embedded store; its default "
@@ -140,10 +151,13 @@ def endpoint_options(function):
               help="Query these files or folders instead of the bundled data (repeatable).")
 @store_option("Query the store `ecgkg build --store DIR` made instead of parsing the files; a "
               "store whose source files changed is rebuilt first.")
+@click.option("--allow-service", is_flag=True,
+              help="Let a local query call other SPARQL endpoints with SERVICE (refused by "
+              "default: the embedded store sends no request the user did not ask for).")
 @endpoint_options
 def query_command(query_ref: str, params: tuple[str, ...], fmt: str,
-                  data_paths: tuple[Path, ...], store: Path | None, endpoint: str | None,
-                  timeout: float) -> None:
+                  data_paths: tuple[Path, ...], store: Path | None, allow_service: bool,
+                  endpoint: str | None, timeout: float | None) -> None:
     """Run a bundled query by NAME, a SPARQL FILE, or - (standard input).
 
     Runs on the embedded store, whose default graph is the merge of the files (a triple stated
@@ -173,14 +187,15 @@ def query_command(query_ref: str, params: tuple[str, ...], fmt: str,
     if data_paths and store:
         raise EcgkgError("--data and --store exclude each other: a store knows its files "
                          "(`ecgkg build --store DIR PATHS` makes one of other files)")
-    query = resolve(query_ref, sys.stdin.read() if query_ref == "-" else None)
+    query = resolve(query_ref, read_stdin_text() if query_ref == "-" else None)
     values = parse_params(params)
     if endpoint:
         result = run(query, values, endpoint=endpoint, timeout=timeout)
     else:
         query.bindings(values)  # bad parameters and prefixes fail before the data is loaded
         check_prefixes(query)
-        result = open_graph(data_paths, store).query(query, params=values)
+        result = open_graph(data_paths, store).query(query, params=values, timeout=timeout,
+                                                     allow_service=allow_service)
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     click.echo(result.render(fmt, width=width), nl=False)
 
@@ -305,10 +320,11 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
     if report.failure:
         new = " ".join(g.graph for g in report.loaded) or "none"
         old = " ".join(g.graph for g in report.not_loaded)
-        uncertain = (" (the first may yet become new: its upload timed out)"
-                     if report.failure_uncertain else "")
+        why = "it was being sent" if report.interrupted else "its upload timed out"
+        uncertain = f" (the first may yet become new: {why})" if report.failure_uncertain else ""
         raise EcgkgError(f"load stopped at {report.failure}; new (loaded): {new}; "
-                         f"old (not loaded){uncertain}: {old}")
+                         f"old (not loaded){uncertain}: {old}",
+                         exit_code=130 if report.interrupted else 2)
     click.echo(f"{report.named_graphs} graphs, {report.triple_count} triples loaded into "
                f"{report.graph_store}; its default graph is their merge "
                f"({report.merged_count} distinct triples)", err=True)
@@ -320,8 +336,11 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
 @click.option("--location", type=click.Path(path_type=Path, file_okay=False),
               help="Database folder to (re)load and keep (default: a temporary folder, removed "
               "on exit).")
+@click.option("--timeout", type=SECONDS, default=300.0, show_default=True,
+              help="Seconds the server gives each query before it answers with an error.")
 @paths_argument
-def serve_command(port: int, location: Path | None, paths: tuple[Path, ...]) -> None:
+def serve_command(port: int, location: Path | None, timeout: float,
+                  paths: tuple[Path, ...]) -> None:
     """Serve the graph read-only as a SPARQL endpoint on 127.0.0.1, until Ctrl-C.
 
     Starts the Oxigraph server (`pip install oxigraph`) on a database loaded with the graph,
@@ -335,7 +354,8 @@ def serve_command(port: int, location: Path | None, paths: tuple[Path, ...]) -> 
     """
     from ecgkg.serve import serve
 
-    serve(port, location, list(paths) or None, announce=lambda text: click.echo(text, err=True))
+    serve(port, location, list(paths) or None, announce=lambda text: click.echo(text, err=True),
+          query_timeout=timeout)
 
 
 @main.command("validate")

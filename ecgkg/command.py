@@ -18,6 +18,9 @@ class ErrorReportingGroup(click.Group):
         except EcgkgError as error:
             click.echo(f"ecgkg: error: {one_line(str(error))}", err=True)
             ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("ecgkg: error: interrupted (Ctrl-C)", err=True)
+            ctx.exit(130)
         except BrokenPipeError:
             ctx.exit(0)
 

@@ -155,7 +155,9 @@ def within(seconds: float, work, what: str):
         try:
             outcome["value"] = work()
         except BaseException as error:  # noqa: BLE001 - handed to the caller below
-            outcome["error"] = error
+            # Without its traceback: the frames hold the engine's objects, which must be
+            # dropped in the thread that made them.
+            outcome["error"] = error.with_traceback(None)
 
     worker = threading.Thread(target=run, name="ecgkg-bounded", daemon=True)
     worker.start()

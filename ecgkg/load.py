@@ -52,6 +52,7 @@ class LoadReport:
     not_loaded: list[GraphLoad] = field(default_factory=list)
     failure: str | None = None
     failure_uncertain: bool = False  # the failed PUT timed out: the store may yet apply it
+    interrupted: bool = False  # stopped by Ctrl-C
 
     @property
     def triple_count(self) -> int:
@@ -192,6 +193,11 @@ def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path]
             report.failure = f"{graph} ({source}): {_failure(graph_store, error, timeout)}"
             report.not_loaded = [GraphLoad(g, s, n) for g, s, _, n in graphs[index:]]
             report.failure_uncertain = _timed_out(error)
+            return report
+        except KeyboardInterrupt:
+            report.failure = f"{graph} ({source}): interrupted (Ctrl-C)"
+            report.not_loaded = [GraphLoad(g, s, n) for g, s, _, n in graphs[index:]]
+            report.failure_uncertain = report.interrupted = True  # the PUT was under way
             return report
         report.loaded.append(item)
         if progress:

@@ -25,6 +25,7 @@ from ecgkg.library import (
     select_variables,
     with_prologue,
 )
+from ecgkg.limits import DEFAULT_QUERY_TIMEOUT, check_no_service, within
 from ecgkg.namespaces import PREFIXES
 from ecgkg.results import TABULAR_FORMATS, format_rows, term_text
 
@@ -108,23 +109,35 @@ def prepare(query: NamedQuery, values: dict[str, str] | None = None,
 
 def run(query: NamedQuery | str, values: dict[str, str] | None = None, *,
         built: Built | None = None, endpoint: str | None = None,
-        timeout: float = 30.0) -> QueryResult:
+        timeout: float | None = None, allow_service: bool = False) -> QueryResult:
     """Run a query with its parameters on the embedded store (`built`, else the bundled data)
-    or, given `endpoint`, on a SPARQL 1.1 endpoint (see ecgkg.remote)."""
+    or, given `endpoint`, on a SPARQL 1.1 endpoint (see ecgkg.remote).
+
+    `timeout` bounds the exchange with an endpoint (default 30 s) or a local query (default
+    ecgkg.limits.DEFAULT_QUERY_TIMEOUT); a local query may call a remote service (SERVICE)
+    only with `allow_service`.
+    """
     if isinstance(query, str):
         query = parse_query(query, "<query>")
     check_prefixes(query)
     sparql, substitutions = prepare(query, values, remote=endpoint is not None)
     if endpoint is not None:
-        from ecgkg.remote import endpoint_query
+        from ecgkg.remote import DEFAULT_TIMEOUT, endpoint_query
 
-        return endpoint_query(endpoint, with_prologue(sparql), timeout=timeout)
+        return endpoint_query(endpoint, with_prologue(sparql),
+                              timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+    if not allow_service:
+        check_no_service(query.text, query.label)
     if built is None:
         from ecgkg.build import build
 
         built = build()
     try:
-        return run_query(built, sparql, substitutions, label=query.label)
+        return within(DEFAULT_QUERY_TIMEOUT if timeout is None else timeout,
+                      lambda: run_query(built, sparql, substitutions, label=query.label),
+                      query.label)
+    except OSError as error:  # what the engine raises when a SERVICE call fails
+        raise EcgkgError(f"{query.label}: {error}") from None
     except EcgkgError:
         if sparql != query.text:
             # Bound parameters moved the text: locate the error in the query as written.

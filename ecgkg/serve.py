@@ -10,6 +10,7 @@ URL` and count each fact once.
 from __future__ import annotations
 
 import io
+import math
 import shutil
 import signal
 import socket
@@ -27,6 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecgkg.errors import EcgkgError
+from ecgkg.limits import DEFAULT_QUERY_TIMEOUT
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -128,14 +130,18 @@ def stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def running_server(location: Path, port: int, read_only: bool = True,
-                   host: str = HOST) -> Iterator[tuple[str, subprocess.Popen]]:
-    """An Oxigraph server on `location`: its query URL and process."""
+                   host: str = HOST, query_timeout: float | None = None,
+                   ) -> Iterator[tuple[str, subprocess.Popen]]:
+    """An Oxigraph server on `location`: its query URL and process; `query_timeout` seconds
+    bound each query it answers."""
     command = "serve-read-only" if read_only else "serve"
+    extra = ["--timeout-s", str(max(1, math.ceil(query_timeout)))] if query_timeout else []
     check_port_free(host, port)
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finally; not a pipe, which a
     # server that logs much would fill and block on
     process = subprocess.Popen(
-        [oxigraph_binary(), command, "--location", str(location), "--bind", f"{host}:{port}"],
+        [oxigraph_binary(), command, "--location", str(location), "--bind", f"{host}:{port}",
+         *extra],
         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
     )
     process.ecgkg_log = log
@@ -153,8 +159,10 @@ def _interrupt(signum, frame) -> None:
 
 
 def serve(port: int = DEFAULT_PORT, location: Path | None = None,
-          paths: list[Path] | None = None, announce=print) -> None:
-    """Load the graph and serve it read-only until interrupted (Ctrl-C, or SIGTERM)."""
+          paths: list[Path] | None = None, announce=print,
+          query_timeout: float = DEFAULT_QUERY_TIMEOUT) -> None:
+    """Load the graph and serve it read-only until interrupted (Ctrl-C, or SIGTERM); each query
+    may run `query_timeout` seconds."""
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _interrupt)  # stop the server too, not only us
@@ -165,7 +173,7 @@ def serve(port: int = DEFAULT_PORT, location: Path | None = None,
     try:
         check_port_free(HOST, port)  # before the load, not after
         quads = fill_location(location, paths)
-        with running_server(location, port) as (url, process):
+        with running_server(location, port, query_timeout=query_timeout) as (url, process):
             try:
                 announce(f"serving {quads} triples read-only at {url} "
                          f"(database: {location}); Ctrl-C stops")

@@ -27,14 +27,15 @@ def laughs(levels: int, fan_out: int = 10) -> str:
             '</rdf:Description></rdf:RDF>\n')
 
 
-def run_bounded(*args: str, memory_mib: int = 1536, seconds: int = 60):
+def run_bounded(*args: str, memory_mib: int = 1536, seconds: int = 60,
+                input_text: str | None = None):
     """An ecgkg command in a child process with its address space and time capped."""
     def cap() -> None:
         limit = memory_mib * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     return subprocess.run([sys.executable, "-m", "ecgkg", *args], capture_output=True, text=True,
-                          timeout=seconds, preexec_fn=cap)
+                          timeout=seconds, preexec_fn=cap, input=input_text)
 
 
 def one_error_line(stderr: str) -> str:
@@ -147,3 +148,61 @@ def test_a_bounded_call_gives_its_value_or_one_error():
     with pytest.raises(EcgkgError, match="did not finish within 0.2 s"):
         within(0.2, lambda: time.sleep(5), "slow query")
     assert time.monotonic() - started < 4
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~10^10 rows
+
+
+def test_a_local_query_calls_no_service_unless_allowed(tmp_path):
+    from click.testing import CliRunner
+    from oxigraph_server import misbehaving_endpoint
+
+    from ecgkg.cli import main
+
+    with misbehaving_endpoint("500") as (server, url):
+        text = f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
+        refused = CliRunner().invoke(main, ["query", "-"], input=text)
+        assert refused.exit_code == 2
+        assert "SERVICE" in refused.output and "--allow-service" in refused.output
+        assert server.requests == []  # nothing was sent
+        allowed = CliRunner().invoke(main, ["query", "-", "--allow-service"], input=text)
+    assert allowed.exit_code == 2, allowed.output
+    assert allowed.output.startswith("ecgkg: error: <stdin>: ")
+    assert len(allowed.output.strip().splitlines()) == 1
+    assert len(server.requests) >= 1  # asked for: sent, to the host the query names
+
+
+def test_a_runaway_local_query_stops_at_its_timeout():
+    result = run_bounded("query", "-", "--timeout", "1", seconds=60, input_text=HEAVY)
+    assert result.returncode == 2, result.stderr
+    assert "did not finish within 1 s" in one_error_line(result.stderr)
+
+
+def test_ctrl_c_stops_a_local_query_with_one_line():
+    import os
+    import signal
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "ecgkg", "query", "-"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)  # its own SIGINT, whatever runs pytest
+    process.stdin.write(HEAVY)
+    process.stdin.close()
+    time.sleep(3)  # parsed, loaded and computing
+    os.kill(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    finally:
+        process.kill()
+    stderr = process.stderr.read()
+    assert process.returncode == 130, stderr
+    assert "interrupted (Ctrl-C)" in one_error_line(stderr)
+
+
+def test_query_text_that_is_not_utf8_is_one_line():
+    result = subprocess.run([sys.executable, "-m", "ecgkg", "query", "-"],
+                            input=b"SELECT \xff\xfe * WHERE { ?s ?p ?o }", capture_output=True,
+                            timeout=60)
+    assert result.returncode == 2
+    assert "not UTF-8 text (byte 0xff at offset 7)" in one_error_line(result.stderr.decode())

@@ -151,3 +151,24 @@ def test_serve_reports_a_port_in_use(tmp_path):
                                 f"127.0.0.1:{port} (Address already in use); choose another port\n")
     finally:
         server.interrupt()
+
+
+def test_the_served_endpoint_bounds_each_query(tmp_path):
+    """`ecgkg serve --timeout` reaches the Oxigraph server: a runaway query gets an error
+    answer instead of holding the server."""
+    from urllib.parse import urlencode
+
+    import ecgkg.serve as serve_module
+
+    location = tmp_path / "db"
+    serve_module.fill_location(location, None)
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with serve_module.running_server(location, free_port(), query_timeout=1) as (url, _):
+        request = urllib.request.Request(url, data=urlencode({"query": heavy}).encode(),
+                                         headers={"Accept": "application/sparql-results+json"})
+        started = time.monotonic()
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            body = answer.read()
+    # Oxigraph streams the answer, so the bound cuts it: the text says so and is not JSON.
+    assert b"cancelled" in body
+    assert time.monotonic() - started < 100  # answered by the bound, not by our client's
