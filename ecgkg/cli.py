@@ -129,6 +129,10 @@ def read_stdin_text() -> str:
 
 def endpoint_options(function):
     function = click.option(
+        "--default-graph", metavar="IRI",
+        help="With --endpoint: the graph to query as the default graph (the protocol's "
+        "default-graph-uri), e.g. the --merge-graph of `ecgkg load` on Virtuoso.")(function)
+    function = click.option(
         "--timeout", type=SECONDS, default=None,
         help="Seconds to wait for the endpoint (default 30) or for a local query (default 300); "
         "Ctrl-C also stops a local query.")(function)
@@ -157,7 +161,8 @@ def endpoint_options(function):
 @endpoint_options
 def query_command(query_ref: str, params: tuple[str, ...], fmt: str,
                   data_paths: tuple[Path, ...], store: Path | None, allow_service: bool,
-                  endpoint: str | None, timeout: float | None) -> None:
+                  endpoint: str | None, timeout: float | None,
+                  default_graph: str | None) -> None:
     """Run a bundled query by NAME, a SPARQL FILE, or - (standard input).
 
     Runs on the embedded store, whose default graph is the merge of the files (a triple stated
@@ -190,7 +195,8 @@ def query_command(query_ref: str, params: tuple[str, ...], fmt: str,
     query = resolve(query_ref, read_stdin_text() if query_ref == "-" else None)
     values = parse_params(params)
     if endpoint:
-        result = run(query, values, endpoint=endpoint, timeout=timeout)
+        result = run(query, values, endpoint=endpoint, timeout=timeout,
+                     default_graph=default_graph)
     else:
         query.bindings(values)  # bad parameters and prefixes fail before the data is loaded
         check_prefixes(query)
@@ -293,9 +299,13 @@ def queries_command(verbose: bool) -> None:
               "Fuseki: .../DATASET/data).")
 @click.option("--timeout", type=SECONDS, default=30.0, show_default=True,
               help="Seconds to wait for each graph's upload.")
+@click.option("--merge-graph", metavar="IRI",
+              help="Put the merge into this named graph instead of the default graph, for a "
+              "store without a default graph of its own (Virtuoso); query it with "
+              "`ecgkg query --endpoint URL --default-graph IRI`.")
 @paths_argument
 def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
-                 paths: tuple[Path, ...]) -> None:
+                 merge_graph: str | None, paths: tuple[Path, ...]) -> None:
     """Validate the graph, then load it into a triple store, one named graph per file.
 
     Nothing is sent if `ecgkg validate` finds a violation (exit 1). Each file's named graph is
@@ -309,6 +319,8 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
     Example:
       ecgkg load --endpoint http://127.0.0.1:7878/query
       ecgkg load --graph-store http://localhost:3030/ecgkg/data
+      ecgkg load --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth \\
+        --merge-graph https://w3id.org/ecgkg/graph/merge
     """
     from ecgkg.load import load
 
@@ -316,6 +328,7 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
         raise EcgkgError("give --endpoint URL (Oxigraph) or --graph-store URL")
 
     report = load(endpoint, graph_store, list(paths) or None, timeout=timeout,
+                  merge_graph=merge_graph,
                   progress=lambda line: click.echo(line, err=True))
     if report.failure:
         new = " ".join(g.graph for g in report.loaded) or "none"

@@ -167,8 +167,13 @@ def _failure(graph_store: str, error: BaseException, timeout: float) -> str:
 
 
 def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path] | None = None,
-         timeout: float = 30.0, progress=None) -> LoadReport:
+         timeout: float = 30.0, progress=None, merge_graph: str | None = None) -> LoadReport:
     """Validate, then replace each named graph in the store; `progress(line)` tells how it goes.
+
+    The merge of the files goes to the store's default graph, or to the named graph
+    `merge_graph` for a store whose default graph is not a graph of its own (Virtuoso's is the
+    union of all graphs, and its Graph Store endpoint refuses ?default): queries then name it as
+    their default graph (`ecgkg query --default-graph`, the protocol's default-graph-uri).
 
     Raises EcgkgError (exit 1) when validation finds a violation, before anything is sent. On a
     failure part-way, the returned report has `failure` set and lists the graphs loaded (new)
@@ -184,11 +189,20 @@ def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path]
     if progress:
         progress(validation)
     graphs = graphs_to_load(paths)  # parse everything before sending anything
+    if merge_graph is not None:
+        try:
+            ox.NamedNode(merge_graph)
+        except ValueError:
+            raise EcgkgError(f"--merge-graph {merge_graph}: not an absolute IRI") from None
+        taken = {graph for graph, *_ in graphs}
+        if merge_graph in taken:
+            raise EcgkgError(f"--merge-graph {merge_graph}: a file's own graph; choose another")
     report = LoadReport(http.masked(graph_store), validation)
     for index, (graph, source, body, count) in enumerate(graphs):
         item = GraphLoad(graph, source, count)
+        target = merge_graph if graph == DEFAULT_GRAPH and merge_graph else graph
         try:
-            put_graph(graph_store, graph, body, timeout)
+            put_graph(graph_store, target, body, timeout)
         except (OSError, urllib.error.HTTPError) as error:
             report.failure = f"{graph} ({source}): {_failure(graph_store, error, timeout)}"
             report.not_loaded = [GraphLoad(g, s, n) for g, s, _, n in graphs[index:]]

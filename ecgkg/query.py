@@ -109,7 +109,8 @@ def prepare(query: NamedQuery, values: dict[str, str] | None = None,
 
 def run(query: NamedQuery | str, values: dict[str, str] | None = None, *,
         built: Built | None = None, endpoint: str | None = None,
-        timeout: float | None = None, allow_service: bool = False) -> QueryResult:
+        timeout: float | None = None, allow_service: bool = False,
+        default_graph: str | None = None) -> QueryResult:
     """Run a query with its parameters on the embedded store (`built`, else the bundled data)
     or, given `endpoint`, on a SPARQL 1.1 endpoint (see ecgkg.remote).
 
@@ -125,7 +126,11 @@ def run(query: NamedQuery | str, values: dict[str, str] | None = None, *,
         from ecgkg.remote import DEFAULT_TIMEOUT, endpoint_query
 
         return endpoint_query(endpoint, with_prologue(sparql),
-                              timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+                              timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                              default_graph=default_graph)
+    if default_graph is not None:
+        raise EcgkgError("--default-graph goes with --endpoint: the embedded store's default "
+                         "graph is the merge of the files")
     if not allow_service:
         check_no_service(query.text, query.label)
     if built is None:

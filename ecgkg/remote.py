@@ -99,7 +99,8 @@ def describe_failure(endpoint: str, error: BaseException, timeout: float) -> str
     return f"query on {endpoint} failed: {name}: {error}"
 
 
-def _exchange(endpoint: str, sparql: str, form: str, timeout: float) -> tuple[bytes, str]:
+def _exchange(endpoint: str, sparql: str, form: str, timeout: float,
+              default_graph: str | None = None) -> tuple[bytes, str]:
     """POST the query; the raw answer and its media type."""
     from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 
@@ -110,6 +111,8 @@ def _exchange(endpoint: str, sparql: str, form: str, timeout: float) -> tuple[by
     client.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
     client.setTimeout(max(1, int(timeout + 0.999)))
     client.setQuery(sparql)
+    if default_graph:
+        client.addDefaultGraph(default_graph)
     # The form was decided by parsing (sparql_operation), not by SPARQLWrapper's keyword search,
     # which takes an update for a query (or the reverse) when the text holds both keywords.
     client.queryType = form
@@ -130,7 +133,8 @@ def _exchange(endpoint: str, sparql: str, form: str, timeout: float) -> tuple[by
             urllib.request.install_opener(None)
 
 
-def endpoint_query(endpoint: str, sparql: str, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
+def endpoint_query(endpoint: str, sparql: str, timeout: float = DEFAULT_TIMEOUT,
+                   default_graph: str | None = None) -> QueryResult:
     """Run a query (parameters already bound) on a SPARQL 1.1 endpoint, within `timeout` seconds."""
     check_endpoint_url(endpoint)
     kind, form = sparql_operation(sparql)
@@ -142,7 +146,7 @@ def endpoint_query(endpoint: str, sparql: str, timeout: float = DEFAULT_TIMEOUT)
 
     def work() -> None:
         try:
-            outcome["answer"] = _exchange(endpoint, sparql, form, timeout)
+            outcome["answer"] = _exchange(endpoint, sparql, form, timeout, default_graph)
         except BaseException as error:  # noqa: BLE001 - reported to the caller below
             outcome["error"] = error
 
