@@ -3,6 +3,7 @@ expected results are listed in their headers."""
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -11,13 +12,14 @@ import rdflib
 from rdflib import RDF, RDFS, URIRef
 
 from ecgkg.namespaces import PREFIXES, SHAPES
-from pinning import NO_PATH, expand, fixture_key, path_token
+from pinning import NO_PATH, expand, fixture_key, path_token, report_row
 from ecgkg.validate import (
     CONSTRAINT_PARAMETERS, SH, Shapes, check_shapes, load_shapes, plan, validate,
 )
 from ecgkg.sources import data_dir, ontology_dir, rdf_files, shapes_dir
 
 FIXTURES = Path(__file__).parent / "shape_fixtures"
+GOLDEN = Path(__file__).parent / "golden"
 FIXTURE_FILES = sorted(FIXTURES.glob("*/*.ttl"))
 EXPECT = re.compile(r"^#\s*expect:\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$")
 ROLES = URIRef(PREFIXES["ecgid"] + "role")
@@ -290,3 +292,24 @@ def test_bundled_data_has_no_violation():
     violations = [r for r in report.results if r.severity == "Violation"]
     assert not violations, "\n".join(f"{r.file}:{r.line}: {r.message}" for r in violations)
     assert not report.failed("violation")
+
+
+def read_report_golden() -> list[tuple[str, ...]]:
+    with (GOLDEN / "validate" / "bundled-report.tsv").open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source, delimiter="\t"))
+    assert rows[0] == ["focus", "path", "value", "component", "shape", "severity", "message"]
+    return [tuple(row) for row in rows[1:]]
+
+
+def test_bundled_report_is_the_golden_one():
+    """The whole report on data/, warnings and infos included: a dropped prov:wasDerivedFrom, a
+    constraint loosened or tightened, a severity changed all show here. Compared as (focus, path,
+    value, component, shape, severity) first, then with the messages, which the validator's
+    templates may reword: `python tests/golden/regenerate.py report` rewrites it."""
+    golden = read_report_golden()
+    found = sorted(report_row(r) for r in validate().results)
+    hint = ("the report on data/ differs from tests/golden/validate/bundled-report.tsv; if the change is "
+            "meant, run `python tests/golden/regenerate.py report` and read the diff")
+    assert [row[:6] for row in found] == [row[:6] for row in golden], hint
+    assert found == golden, "messages changed: " + hint
+    assert {row[5] for row in golden} >= {"sh:Warning", "sh:Info"}, "the golden pins no warning"
