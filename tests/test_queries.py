@@ -180,6 +180,14 @@ def test_parameters_change_the_answer(built, queries):
     assert len(ec.rows) == 5  # four meeting items and the TSI at the Presidency event
     later = run(queries["initiatives-active-in-year"], {"year": "2026"}, built=built)
     assert len(later.rows) == 2
+    # both ends of the period count, and nothing is active outside it (the two strategies run
+    # 2023-2030 and 2025-2030)
+    active = {year: {r[0] for r in run(queries["initiatives-active-in-year"], {"year": year},
+                                       built=built).sorted_rows()}
+              for year in ("2022", "2023", "2030", "2031")}
+    assert active["2022"] == active["2031"] == set()
+    assert active["2023"] == {"https://w3id.org/ecgkg/id/initiative/eures-portal-strategy-2023-2030"}
+    assert len(active["2030"]) == 2
     none = run(queries["esco-concepts-by-period"], {"from": "2024-01-01", "to": "2024-12-31"},
                built=built)
     assert none.rows == []
