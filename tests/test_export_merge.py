@@ -1,0 +1,54 @@
+"""`ecgkg export` on files that state the same facts: triple formats give each fact once, quad
+formats keep it in each file's graph. The bundled data never states a triple twice, so this
+builds its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from ecgkg.cli import main
+from ecgkg.export import EXPORT_FORMATS
+
+SHARED = '<https://example.org/a> <https://example.org/p> "shared"@en .\n'
+OWN = '<https://example.org/{name}> <https://example.org/p> <https://example.org/b> .\n'
+
+
+@pytest.fixture
+def two_files(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in ("one", "two"):
+        (folder / f"{name}.nt").write_text(SHARED + OWN.format(name=name), encoding="utf-8")
+    return folder
+
+
+def export(folder: Path, fmt: str) -> list:
+    result = CliRunner().invoke(main, ["export", "--format", fmt, str(folder)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return list(ox.parse(result.stdout_bytes, format=EXPORT_FORMATS[fmt]))
+
+
+@pytest.mark.parametrize("fmt", [f for f, kind in EXPORT_FORMATS.items()
+                                 if not kind.supports_datasets])
+def test_triple_formats_give_a_fact_stated_twice_once(two_files: Path, fmt: str):
+    triples = export(two_files, fmt)
+    assert len(triples) == 3  # the shared triple once, and each file's own
+    assert len({(t.subject, t.predicate, t.object) for t in triples}) == 3
+
+
+@pytest.mark.parametrize("fmt", [f for f, kind in EXPORT_FORMATS.items() if kind.supports_datasets])
+def test_quad_formats_keep_the_fact_in_each_files_graph(two_files: Path, fmt: str):
+    quads = [q for q in export(two_files, fmt) if isinstance(q.graph_name, ox.NamedNode)]
+    shared = [q for q in quads if q.object == ox.Literal("shared", language="en")]
+    assert len({q.graph_name for q in shared}) == 2  # one named graph per file
+    assert len({q.graph_name for q in quads}) == 2
+
+
+def test_every_export_format_is_exercised():
+    kinds = {kind.supports_datasets for kind in EXPORT_FORMATS.values()}
+    assert kinds == {True, False} and len(EXPORT_FORMATS) == 6
