@@ -120,7 +120,7 @@ def shape_mutants() -> list[Mutant]:
     return mutants
 
 
-ORDERED_KEYS = r"position|order|date|start|end|number|sentence|paragraph|footnote|year"
+ORDERED_KEYS = r"position|order|number|sentence|paragraph|footnote"  # numbers (ISO dates sort as text)
 COMPARISONS = [(" <= ", " < "), (" >= ", " > "), (" < ", " <= "), (" > ", " >= "),
                (" != ", " = ")]
 
