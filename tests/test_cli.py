@@ -60,6 +60,8 @@ def test_build_prints_counts_per_class(built):
         count, name = line.split()
         prefix, _, local = name.partition(":")
         printed[PREFIXES[prefix] + local] = int(count)
+    # most frequent first, ties by class IRI: the same order on every run
+    assert list(printed.items()) == sorted(printed.items(), key=lambda item: (-item[1], item[0]))
     typed = {(quad.subject, quad.object.value) for quad in built.store.quads_for_pattern(
         None, ox.NamedNode(PREFIXES["rdf"] + "type"), None)}
     expected = Counter(cls for _, cls in typed)

@@ -130,7 +130,7 @@ def test_every_choice_of_every_option_is_tested():
     table of formats: a new choice fails here until a test runs it."""
     covered = {
         ("query", "fmt"): set(TABULAR_FORMATS) | set(GRAPH_FORMATS),
-        ("export", "fmt"): set(EXPORT_FORMATS),  # tests/test_cli.py, test_export_merge.py
+        ("export", "fmt"): set(EXPORT_FORMATS),  # tests/test_cli.py, test_stated_twice.py
         ("validate", "fmt"): set(VALIDATE_CHECKS),
         ("validate", "fail_on"): {"violation", "warning", "info"},
         ("esco suggest", "kind"): {"occupation", "skill"},  # tests/test_esco_links.py

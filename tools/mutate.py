@@ -34,13 +34,14 @@ PYTEST = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", 
 # What guards each kind of content: the tests a mutant of that kind must fail.
 TESTS = {
     "shapes": ["tests/test_shapes.py", "-k", "gives_exactly or golden or pinned"],
-    "queries": ["tests/test_queries.py", "tests/test_formats_golden.py", "tests/test_meta.py"],
+    "queries": ["tests/test_queries.py", "tests/test_formats_golden.py", "tests/test_meta.py",
+                "tests/test_query_languages.py"],
     "data": ["tests/test_shapes.py", "-k", "golden or bundled", "tests/test_queries.py",
              "tests/test_summary_statements.py", "tests/test_data_files.py"],
     "ontology": ["tests/test_ontology.py", "tests/test_shapes.py", "-k",
                  "golden or bundled or roles or minted", "tests/test_queries.py"],
     "code": ["tests/test_cli.py", "tests/test_formats_golden.py", "tests/test_queries.py",
-             "tests/test_export_merge.py", "tests/test_meta.py", "tests/test_validate.py"],
+             "tests/test_stated_twice.py", "tests/test_meta.py", "tests/test_validate.py"],
 }
 
 # Parameters whose line a shapes mutant deletes (canonical Turtle: one parameter per line).
