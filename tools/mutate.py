@@ -35,7 +35,7 @@ PYTEST = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", 
 TESTS = {
     "shapes": ["tests/test_shapes.py", "-k", "gives_exactly or golden or pinned"],
     "queries": ["tests/test_queries.py", "tests/test_formats_golden.py", "tests/test_meta.py",
-                "tests/test_query_languages.py"],
+                "tests/test_query_languages.py", "tests/test_stated_twice.py"],
     "data": ["tests/test_shapes.py", "-k", "golden or bundled", "tests/test_queries.py",
              "tests/test_summary_statements.py", "tests/test_data_files.py"],
     "ontology": ["tests/test_ontology.py", "tests/test_shapes.py", "-k",
@@ -257,6 +257,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=int, default=600, help="seconds per test run")
     parser.add_argument("-o", "--output", type=Path, help="also write the summary (Markdown)")
+    parser.add_argument("--match", help="only mutants whose description matches this regex")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     args = parser.parse_args()
 
@@ -268,6 +269,8 @@ def main() -> None:
     plan: list[Mutant] = []
     for kind in kinds:
         mutants = GENERATORS[kind]()
+        if args.match:
+            mutants = [m for m in mutants if re.search(args.match, m.description)]
         if args.sample and len(mutants) > args.sample:
             mutants = sorted(rng.sample(mutants, args.sample), key=lambda m: (m.path, m.line))
         plan.extend(mutants)
