@@ -37,6 +37,7 @@ TESTS = {
     "queries": ["tests/test_queries.py", "tests/test_formats_golden.py", "tests/test_meta.py",
                 "tests/test_query_languages.py", "tests/test_stated_twice.py"],
     "data": ["tests/test_shapes.py", "-k", "golden or bundled", "tests/test_queries.py",
+             "tests/test_reference_data.py",
              "tests/test_summary_statements.py", "tests/test_data_files.py"],
     "ontology": ["tests/test_ontology.py", "tests/test_shapes.py", "-k",
                  "golden or bundled or roles or minted", "tests/test_queries.py"],
