@@ -107,7 +107,7 @@ def test_json_output_is_sparql_results_json(path: Path):
 def has_order_by(node) -> bool:
     if getattr(node, "name", None) == "OrderBy":
         return True
-    return any(has_order_by(v) for k, v in getattr(node, "items", lambda: [])()
+    return any(has_order_by(v) for k, v in getattr(node, "items", list)()
                if k in ("p", "p1", "p2"))
 
 

@@ -9,14 +9,20 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from pinning import NO_PATH, expand, fixture_key, path_token, report_row
 from rdflib import RDF, RDFS, URIRef
 
 from ecgkg.namespaces import PREFIXES, SHAPES
-from pinning import NO_PATH, expand, fixture_key, path_token, report_row
-from ecgkg.validate import (
-    CONSTRAINT_PARAMETERS, SH, Shapes, check_shapes, load_shapes, plan, validate,
-)
 from ecgkg.sources import data_dir, ontology_dir, rdf_files, shapes_dir
+from ecgkg.validate import (
+    CONSTRAINT_PARAMETERS,
+    SH,
+    Shapes,
+    check_shapes,
+    load_shapes,
+    plan,
+    validate,
+)
 
 FIXTURES = Path(__file__).parent / "shape_fixtures"
 GOLDEN = Path(__file__).parent / "golden"

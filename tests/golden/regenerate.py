@@ -86,9 +86,8 @@ def formats() -> None:
 
 
 def superclasses() -> None:
-    from pinning import compact
-
     from ontology_graph import direct_superclasses
+    from pinning import compact
 
     rows = [(compact(cls), " ".join(sorted(compact(p) for p in parents)))
             for cls, parents in sorted(direct_superclasses().items())]
