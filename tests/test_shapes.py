@@ -77,7 +77,7 @@ def shape_file_stems() -> list[str]:
 def test_fixture_count():
     # 11 shape files with valid and invalid fixtures each: a filter or a renamed
     # folder that silently drops fixtures fails here.
-    assert len(FIXTURE_FILES) == 50
+    assert len(FIXTURE_FILES) == 51
 
 
 def test_every_shape_file_has_valid_and_invalid_fixtures():
