@@ -71,6 +71,22 @@ def test_every_bundled_query_finds_something_in_the_generated_data(generated_10k
 TABLE_ROW = re.compile(r"^\| (?P<workload>[^|]+?) \| (?P<size>[^|]+?) \| (?P<cells>.*)\|$")
 
 
+def checkout_env() -> dict[str, str]:
+    """The environment for benchmark processes: `ecgkg` (the library and the command beside the
+    interpreter) is imported from this checkout, whatever else is installed."""
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": str(ROOT) + (os.pathsep + path if path else "")}
+
+
+def test_benchmark_processes_run_the_checkout_under_test(tmp_path: Path):
+    # from another folder, as run.py's children and the `ecgkg` command beside the interpreter
+    # import it: the package must be this checkout's, not another installed copy
+    done = subprocess.run([sys.executable, "-c", "import ecgkg; print(ecgkg.__file__)"],
+                          capture_output=True, text=True, cwd=tmp_path, env=checkout_env(),
+                          timeout=60, check=True)
+    assert Path(done.stdout.strip()).resolve().is_relative_to(ROOT / "ecgkg"), done.stdout
+
+
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, esco_dir: Path):
     """`run.py --quick --repeat 1` on the smallest size, with every workload."""
@@ -80,7 +96,7 @@ def quick_run(tmp_path_factory, esco_dir: Path):
                "--sizes", "2k", "--work", str(folder / "work"), "--output", str(output),
                "--esco", str(esco_dir)]
     done = subprocess.run(command, check=False, capture_output=True, text=True, cwd=ROOT,
-                          timeout=600)
+                          timeout=600, env=checkout_env())
     assert done.returncode == 0, done.stderr[-3000:]
     return done, output
 

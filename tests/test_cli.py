@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from ecgkg.cli import main
 from ecgkg.export import EXPORT_FORMATS, GRAPH_KEEPING
+from ecgkg.namespaces import PREFIXES
 from ecgkg.sources import data_dir
 
 runner = CliRunner()
@@ -48,11 +50,24 @@ def test_version_and_python_dash_m():
     assert completed.returncode == 0 and "build" in completed.stdout
 
 
-def test_build_prints_counts_per_class():
+def test_build_prints_counts_per_class(built):
     result = run("build")
     assert result.exit_code == 0
-    assert "31  ecg:NationalCoordinationOffice" in result.output
-    assert "1  ecg:Meeting" in result.output
+    # one whole line per class, read as a table (a substring test would find "1  ecg:Meeting"
+    # inside "1  ecg:MeetingBlock"), compared with the instances the store holds
+    printed = {}
+    for line in result.output.splitlines()[2:]:
+        count, name = line.split()
+        prefix, _, local = name.partition(":")
+        printed[PREFIXES[prefix] + local] = int(count)
+    # most frequent first, ties by class IRI: the same order on every run
+    assert list(printed.items()) == sorted(printed.items(), key=lambda item: (-item[1], item[0]))
+    typed = {(quad.subject, quad.object.value) for quad in built.store.quads_for_pattern(
+        None, ox.NamedNode(PREFIXES["rdf"] + "type"), None)}
+    expected = Counter(cls for _, cls in typed)
+    assert printed == expected
+    assert printed[PREFIXES["ecg"] + "Meeting"] >= 1
+    assert printed[PREFIXES["ecg"] + "NationalCoordinationOffice"] == 31  # one per EURES country
 
 
 def test_query_from_stdin_in_every_tabular_format():

@@ -416,9 +416,8 @@ def test_endpoint_failure_is_one_clear_line(tmp_path):
     assert result.exit_code == 2
     last = result.output.strip().splitlines()[-1]
     assert last.startswith("ecgkg: error: ")
-    # Without ecgkg.load.put_graph the option is refused before any work; with it, the
-    # import runs and the unreachable store is named.
-    assert "not yet supported" in last or "http://127.0.0.1:9/store" in last
+    # ecgkg.load.put_graph exists: the import runs, and the unreachable store is named
+    assert "http://127.0.0.1:9/store" in last and "not yet supported" not in result.output
 
 
 def _free_port() -> int:

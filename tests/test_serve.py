@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import queue
 import re
@@ -22,6 +23,7 @@ from ecgkg.build import build
 from ecgkg.cli import main
 from ecgkg.library import library
 from ecgkg.query import run
+from ecgkg.results import term_text
 
 STARTUP = 60.0
 
@@ -30,11 +32,18 @@ class Served:
     """`python -m ecgkg serve ...` as a user runs it, its stderr read line by line."""
 
     def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ecgkg", "serve", *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, cwd=Path(__file__).resolve().parent.parent,
-        )
+        # A background job of a non-interactive shell starts with SIGINT ignored, and a child
+        # inherits that: Python would then never raise KeyboardInterrupt. Ctrl-C from a
+        # terminal reaches a process with the default disposition, so start it with that.
+        previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "ecgkg", "serve", *args],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True, cwd=Path(__file__).resolve().parent.parent,
+            )
+        finally:
+            signal.signal(signal.SIGINT, previous)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -88,8 +97,13 @@ def served(tmp_path):
 def test_serve_answers_every_query_like_the_embedded_store(served):
     _server, url, _location = served
     built = build()
+    golden = Path(__file__).resolve().parent / "golden"
     for query in library():
-        assert run(query, endpoint=url).rows == run(query, built=built).rows, query.name
+        served_rows = run(query, endpoint=url).rows
+        assert served_rows == run(query, built=built).rows, query.name
+        with (golden / f"{query.name}.tsv").open(encoding="utf-8", newline="") as source:
+            expected = list(csv.reader(source, delimiter="\t"))[1:]
+        assert [[term_text(t) for t in row] for row in served_rows] == expected, query.name
 
 
 def test_served_store_is_read_only(served):

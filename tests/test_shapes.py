@@ -3,23 +3,35 @@ expected results are listed in their headers."""
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 import pytest
 import rdflib
+from pinning import NO_PATH, expand, fixture_key, path_token, report_row
 from rdflib import RDF, RDFS, URIRef
 
 from ecgkg.namespaces import PREFIXES, SHAPES
-from ecgkg.validate import (
-    CONSTRAINT_PARAMETERS, SH, Shapes, check_shapes, load_shapes, plan, validate,
-)
 from ecgkg.sources import data_dir, ontology_dir, rdf_files, shapes_dir
+from ecgkg.validate import (
+    CONSTRAINT_PARAMETERS,
+    SH,
+    Shapes,
+    check_shapes,
+    load_shapes,
+    plan,
+    validate,
+)
 
 FIXTURES = Path(__file__).parent / "shape_fixtures"
-FIXTURE_FILES = sorted(FIXTURES.glob("*/*.ttl"))
-EXPECT = re.compile(r"^#\s*expect:\s*(\S+)\s+(\S+)\s+(\S+)\s*$")
+GOLDEN = Path(__file__).parent / "golden"
+# <file>/blank-nodes/ holds fixtures whose focus nodes are blank nodes: apart, because tests that
+# compare with plain pySHACL match results by node labels, which differ between two parses.
+FIXTURE_FILES = sorted([*FIXTURES.glob("*/*.ttl"), *FIXTURES.glob("*/blank-nodes/*.ttl")])
+EXPECT = re.compile(r"^#\s*expect:\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$")
 ROLES = URIRef(PREFIXES["ecgid"] + "role")
+SEVERITY_IRIS = {SH.Violation, SH.Warning, SH.Info}
 
 
 @pytest.fixture(scope="module")
@@ -27,28 +39,39 @@ def shapes() -> Shapes:
     return load_shapes(shapes_dir())
 
 
-def expand(token: str) -> str:
-    if token.startswith("<") and token.endswith(">"):
-        return token[1:-1]
-    prefix, colon, local = token.partition(":")
-    assert colon and prefix in PREFIXES, f"unknown prefix in {token!r}"
-    return PREFIXES[prefix] + local
+def expected_path(token: str) -> str:
+    if token == NO_PATH:
+        return NO_PATH
+    inverse = token.startswith("^")
+    return path_token(("^" if inverse else "") + f"<{expand(token.lstrip('^'))}>")
 
 
-def expected_results(path: Path) -> set[tuple[str, str, str]]:
+def expected_results(path: Path) -> set[tuple[str, str, str, str, str]]:
+    """(focus, shape, component, severity, path) from the `# expect:` lines of a fixture."""
     expected = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         match = EXPECT.match(line)
         if match:
-            expected.add(tuple(expand(token) for token in match.groups()))
+            focus, shape, component, severity, result_path = match.groups()
+            try:
+                expected.add((expand(focus), expand(shape), expand(component), expand(severity),
+                              expected_path(result_path)))
+            except ValueError as error:
+                pytest.fail(f"{path.name}: {error}: {line!r}")
         elif re.match(r"^#\s*expect", line):
-            pytest.fail(f"{path.name}: malformed expectation line: {line!r}")
+            pytest.fail(f"{path.name}: malformed expectation line (focus shape component "
+                        f"severity path): {line!r}")
     return expected
 
 
-def found_results(path: Path, engine: str = "fast") -> set[tuple[str, str, str]]:
+def found_results(path: Path, engine: str = "fast") -> set[tuple[str, str, str, str, str]]:
     report = validate([path], engine=engine)
-    return {(str(r.focus_node), str(r.shape), str(r.component)) for r in report.results}
+    return {fixture_key(r) for r in report.results}
+
+
+def folder(path: Path) -> str:
+    """The shapes file a fixture belongs to: its first folder under shape_fixtures/."""
+    return path.relative_to(FIXTURES).parts[0]
 
 
 def shape_file_stems() -> list[str]:
@@ -59,22 +82,22 @@ def shape_file_stems() -> list[str]:
 
 
 def test_fixture_count():
-    # 12 shape files, at least one valid and one invalid fixture each: a filter or a renamed
+    # 12 shape files with valid and invalid fixtures each: a filter or a renamed
     # folder that silently drops fixtures fails here.
-    assert len(FIXTURE_FILES) == 26
+    assert len(FIXTURE_FILES) == 56
 
 
 def test_every_shape_file_has_valid_and_invalid_fixtures():
-    folders = {p.parent.name for p in FIXTURE_FILES}
+    folders = {folder(p) for p in FIXTURE_FILES}
     assert folders == set(shape_file_stems()), "one fixture folder per file of shapes/"
     for stem in shape_file_stems():
-        names = [p.name for p in FIXTURE_FILES if p.parent.name == stem]
+        names = [p.name for p in FIXTURE_FILES if folder(p) == stem]
         assert any(n.startswith("valid-") for n in names), f"{stem}: no valid-*.ttl fixture"
         assert any(n.startswith("invalid-") for n in names), f"{stem}: no invalid-*.ttl fixture"
     assert all(p.name.startswith(("valid-", "invalid-")) for p in FIXTURE_FILES)
 
 
-@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_fixture_gives_exactly_its_expected_results(path: Path):
     expected = expected_results(path)
     if path.name.startswith("valid-"):
@@ -88,8 +111,64 @@ def test_fixture_gives_exactly_its_expected_results(path: Path):
     )
 
 
+def component_names(graph: rdflib.Graph, shape, parameter) -> list[str]:
+    """The constraint components a parameter of a shape reports under (SHACL 4 and 5)."""
+    name = str(parameter).rsplit("#", 1)[-1]
+    if name == "qualifiedValueShape":
+        return [f"Qualified{bound}CountConstraintComponent" for bound in ("Min", "Max")
+                if (shape, SH[f"qualified{bound}Count"], None) in graph]
+    if name == "sparql":
+        return ["SPARQLConstraintComponent"]
+    return [name[0].upper() + name[1:] + "ConstraintComponent"]
+
+
+def declared_constraints(graph: rdflib.Graph) -> dict[tuple[str, str], str]:
+    """Every constraint of the shapes that can report a result: (shape, component) -> its
+    severity IRI (sh:Violation when the shape names none, as SHACL says)."""
+    constraints = {}
+    for shape in constraining_shapes(graph):
+        severity = graph.value(shape, SH.severity) or SH.Violation
+        for parameter in CONSTRAINT_PARAMETERS:
+            if (shape, parameter, None) not in graph:
+                continue
+            if parameter == SH.closed and not graph.value(shape, SH.closed).toPython():
+                continue
+            for component in component_names(graph, shape, parameter):
+                constraints[(str(shape), str(SH[component]))] = str(severity)
+    return constraints
+
+
+def test_every_constraint_is_pinned_by_an_invalid_fixture(shapes: Shapes):
+    """Each constraint of shapes/ (a parameter of a property shape, a sh:sparql, a node shape's
+    sh:pattern or sh:closed, ...) is expected, with its severity, by some invalid fixture; the
+    test above checks that the fixture gives exactly its expectations. Deleting, loosening or
+    downgrading any constraint therefore fails a fixture."""
+    declared = declared_constraints(shapes.graph)
+    assert len(declared) > 250, "the enumeration of constraints found too few"
+    pinned: dict[tuple[str, str], set[str]] = {}
+    for path in FIXTURE_FILES:
+        if path.name.startswith("invalid-"):
+            for _, shape, component, severity, _ in expected_results(path):
+                pinned.setdefault((shape, component), set()).add(severity)
+    unpinned = sorted(f"{shape.rsplit('#', 1)[-1]} {component.rsplit('#', 1)[-1]}"
+                      for shape, component in declared.keys() - pinned.keys())
+    assert not unpinned, f"{len(unpinned)} constraints no invalid fixture expects:\n" + "\n".join(
+        unpinned)
+    for key, severity in declared.items():
+        assert pinned[key] == {severity}, f"{key}: expected with {pinned[key]}, declared {severity}"
+    assert pinned.keys() <= declared.keys(), sorted(pinned.keys() - declared.keys())
+
+
+def test_one_sparql_constraint_per_shape(shapes: Shapes):
+    """A result names its shape and sh:SPARQLConstraintComponent, not which sh:sparql gave it:
+    with one per shape, a fixture expecting the pair pins the query."""
+    graph = shapes.graph
+    for shape in set(graph.subjects(SH.sparql, None)):
+        assert len(list(graph.objects(shape, SH.sparql))) == 1, shape
+
+
 @pytest.mark.parametrize("path", [p for p in FIXTURE_FILES if p.name.startswith("invalid-")],
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
+                         ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_whole_graph_sparql_agrees_with_pyshacl(path: Path):
     """The whole-graph SPARQL evaluation gives what pySHACL gives, one focus node at a time."""
     fast = validate([path])
@@ -226,3 +305,24 @@ def test_bundled_data_has_no_violation():
     violations = [r for r in report.results if r.severity == "Violation"]
     assert not violations, "\n".join(f"{r.file}:{r.line}: {r.message}" for r in violations)
     assert not report.failed("violation")
+
+
+def read_report_golden() -> list[tuple[str, ...]]:
+    with (GOLDEN / "validate" / "bundled-report.tsv").open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source, delimiter="\t"))
+    assert rows[0] == ["focus", "path", "value", "component", "shape", "severity", "message"]
+    return [tuple(row) for row in rows[1:]]
+
+
+def test_bundled_report_is_the_golden_one():
+    """The whole report on data/, warnings and infos included: a dropped prov:wasDerivedFrom, a
+    constraint loosened or tightened, a severity changed all show here. Compared as (focus, path,
+    value, component, shape, severity) first, then with the messages, which the validator's
+    templates may reword: `python tests/golden/regenerate.py report` rewrites it."""
+    golden = read_report_golden()
+    found = sorted(report_row(r) for r in validate().results)
+    hint = ("the report on data/ differs from tests/golden/validate/bundled-report.tsv; if the change is "
+            "meant, run `python tests/golden/regenerate.py report` and read the diff")
+    assert [row[:6] for row in found] == [row[:6] for row in golden], hint
+    assert found == golden, "messages changed: " + hint
+    assert {row[5] for row in golden} >= {"sh:Warning", "sh:Info"}, "the golden pins no warning"

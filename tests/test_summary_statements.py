@@ -282,3 +282,26 @@ def test_every_meeting_resource_points_to_a_sentence(built):
               ?source a ecg:SourcePassage ; oa:exact ?text }
         }""")
     assert missing == []
+
+
+def test_every_organisation_points_to_its_source(built):
+    """Bodies come from the summary's sentences or from the legal acts that set them up."""
+    organisations = rows(built, """
+        SELECT DISTINCT ?s WHERE {
+          VALUES ?class { org:Organization cv:PublicOrganisation org:OrganizationalUnit
+              org:OrganizationalCollaboration org:FormalOrganization }
+          ?s a/rdfs:subClassOf* ?class }""")
+    missing = rows(built, """
+        SELECT DISTINCT ?s WHERE {
+          VALUES ?class { org:Organization cv:PublicOrganisation org:OrganizationalUnit
+              org:OrganizationalCollaboration org:FormalOrganization }
+          ?s a/rdfs:subClassOf* ?class .
+          FILTER NOT EXISTS {
+            ?s prov:wasDerivedFrom ?source .
+            { ?source a ecg:SourcePassage ; oa:exact ?text }
+            UNION { ?source a/rdfs:subClassOf* eli:LegalResource }
+            UNION { ?source a/rdfs:subClassOf* eli:LegalResourceSubdivision }
+          }
+        }""")
+    assert len(organisations) > 31  # the NCOs and the other bodies
+    assert missing == []

@@ -53,7 +53,12 @@ def test_bundled_data_exits_0():
 
 def test_fail_on_warning_fails_on_the_bundled_warning():
     counts = validate().counts()
-    assert counts["Violation"] == 0 and counts["Warning"] >= 1
+    # as many of each severity as the golden report holds (tests/golden/validate/)
+    golden = (Path(__file__).parent / "golden" / "validate" / "bundled-report.tsv").read_text(
+        encoding="utf-8").splitlines()[1:]
+    expected = {name: sum(f"\tsh:{name}\t" in row for row in golden)
+                for name in ("Violation", "Warning", "Info")}
+    assert counts == expected and expected["Violation"] == 0 and expected["Warning"] >= 1
     assert run("--fail-on", "warning").exit_code == 1
     assert run("--fail-on", "violation").exit_code == 0
 
@@ -311,8 +316,19 @@ def test_sarif_structure(invalid_report):
 
 
 def test_sarif_of_conforming_data():
-    document = json.loads(run("--format", "sarif").stdout)
+    result = run("--format", "sarif")
+    assert result.exit_code == 0  # the bundled data has a warning and an info, no violation
+    document = json.loads(result.stdout)
     check_sarif(document)
+    report = validate()
+    levels = {"Violation": "error", "Warning": "warning", "Info": "note"}
+    found = sorted((r["ruleId"], r["level"],
+                    r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"])
+                   for r in document["runs"][0]["results"])
+    expected = sorted((f"ecgsh:{r.shape.split('#')[1]}", levels[r.severity], r.file, r.line)
+                      for r in report.results)
+    assert found == expected and {level for _, level, _, _ in found} >= {"warning", "note"}
 
 
 def test_junit_has_one_testcase_per_shape(invalid_report):
