@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecgkg.cli import main
-from ecgkg.export import EXPORT_FORMATS
+from ecgkg.export import EXPORT_FORMATS, GRAPH_KEEPING
 
 SHARED = ('<https://example.org/a> <https://example.org/p> "shared"@en .\n'
           '<https://example.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
@@ -35,15 +35,14 @@ def export(folder: Path, fmt: str) -> list:
     return list(ox.parse(result.stdout_bytes, format=EXPORT_FORMATS[fmt]))
 
 
-@pytest.mark.parametrize("fmt", [f for f, kind in EXPORT_FORMATS.items()
-                                 if not kind.supports_datasets])
+@pytest.mark.parametrize("fmt", [f for f in EXPORT_FORMATS if f not in GRAPH_KEEPING])
 def test_triple_formats_give_a_fact_stated_twice_once(two_files: Path, fmt: str):
     triples = export(two_files, fmt)
     assert len(triples) == 4  # the shared triples once, and each file's own
     assert len({(t.subject, t.predicate, t.object) for t in triples}) == 4
 
 
-@pytest.mark.parametrize("fmt", [f for f, kind in EXPORT_FORMATS.items() if kind.supports_datasets])
+@pytest.mark.parametrize("fmt", GRAPH_KEEPING)
 def test_quad_formats_keep_the_fact_in_each_files_graph(two_files: Path, fmt: str):
     quads = [q for q in export(two_files, fmt) if isinstance(q.graph_name, ox.NamedNode)]
     shared = [q for q in quads if q.object == ox.Literal("shared", language="en")]
@@ -67,10 +66,6 @@ def test_build_counts_a_thing_typed_in_two_files_once(two_files: Path):
 # Queries that today answer once per file stating a fact: the store's default graph is the
 # union of the files' graphs as a bag. A product defect (issue 9, "every fact counted once"),
 # to be fixed by a merged default graph; remove an entry when its query passes.
-COUNTED_PER_FILE = {"combined-events", "meeting-agenda", "meetings-by-year", "ncos-by-country",
-                    "presentations-by-body", "strategies"}
-
-
 @pytest.fixture(scope="module")
 def everything_twice(tmp_path_factory):
     from ecgkg.build import build
@@ -96,9 +91,7 @@ def golden_rows(name: str) -> list[list[str]]:
 def query_cases():
     from ecgkg.library import library
 
-    reason = "issue 9: a fact stated in two files is counted twice by the union default graph"
-    return [pytest.param(q, id=q.name, marks=[pytest.mark.xfail(strict=True, reason=reason)]
-                         if q.name in COUNTED_PER_FILE else []) for q in library()]
+    return [pytest.param(q, id=q.name) for q in library()]
 
 
 @pytest.mark.parametrize("query", query_cases())
