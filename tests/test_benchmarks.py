@@ -22,6 +22,9 @@ sys.path.insert(0, str(BENCHMARKS))
 
 import generate
 
+# Seconds per test (see the README: `pytest -m "not slow"` is the edit-test loop).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def generated_10k(tmp_path_factory, esco_dir: Path) -> Path:

@@ -27,6 +27,9 @@ from ecgkg.esco import default_release_dir
 from ecgkg.esco.cli import esco
 from ecgkg.esco.importer import import_release
 
+# Seconds per test (see the README: `pytest -m "not slow"` is the edit-test loop).
+pytestmark = pytest.mark.slow
+
 csv.field_size_limit(sys.maxsize)
 
 ESCO = "http://data.europa.eu/esco/"

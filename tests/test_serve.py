@@ -25,6 +25,9 @@ from ecgkg.library import library
 from ecgkg.query import run
 from ecgkg.results import term_text
 
+# Seconds per test (see the README: `pytest -m "not slow"` is the edit-test loop).
+pytestmark = pytest.mark.slow
+
 STARTUP = 60.0
 
 

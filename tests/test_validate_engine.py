@@ -23,6 +23,9 @@ from rdflib import RDFS, Literal, URIRef
 from ecgkg.sources import data_dir, ontology_dir, project_root, rdf_files, shapes_dir
 from ecgkg.validate import SH, load_shapes, path_text, plan, validate
 
+# Seconds per test (see the README: `pytest -m "not slow"` is the edit-test loop).
+pytestmark = pytest.mark.slow
+
 FIXTURES = Path(__file__).parent / "shape_fixtures"
 FIXTURE_FILES = sorted(FIXTURES.glob("*/*.ttl"))
 AGREED_PYSHACL = "0.40"  # the pySHACL minor version these tests were run with
