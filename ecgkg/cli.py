@@ -343,3 +343,36 @@ def register_optional_commands() -> None:
 
 
 register_optional_commands()
+
+
+# ---- curation verbs (issue 14); the library is ecgkg.curate.
+
+@main.command("draft")
+@click.argument("summary", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Turtle file to write (default: standard output).")
+@click.option("--esco-release", type=click.Path(path_type=Path), default=None,
+              help="ESCO release folder for proposed links (default: $ECGKG_ESCO_DIR, else "
+                   "../shared/data/esco/v1.1.1).")
+def draft_command(summary: Path, output: Path | None, esco_release: Path | None) -> None:
+    """Draft Turtle for a meeting from its summary (Markdown or plain text).
+
+    Every resource is marked ecg:reviewStatus "unreviewed" and derived from the sentence it
+    came from; what the drafter could not settle carries a skos:editorialNote. The notes are
+    also listed on standard error. Review, then validate with --context data.
+
+    \b
+    Example:
+      ecgkg draft ../shared/sources/ecg-2023-11-malaga-executive-summary.md -o draft.ttl
+      ecgkg validate --context data draft.ttl
+    """
+    from ecgkg.curate.draft import draft, draft_text, write_draft
+
+    result = draft(summary, esco_release=esco_release)
+    if output is None:
+        click.echo(draft_text(result), nl=False)
+    else:
+        write_draft(result, output)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"{len(result.notes)} notes to check", err=True)

@@ -87,6 +87,7 @@ class _Entry:
 class _Index:
     def __init__(self) -> None:
         self.concepts: list[tuple[str, str, str]] = []   # (iri, kind, preferred label)
+        self.status: list[str] = []                       # per concept, "" when not given
         self.entries: list[_Entry] = []
         self.by_norm: dict[str, list[int]] = {}
         self.by_token: dict[str, list[int]] = {}
@@ -96,12 +97,14 @@ class _Index:
         with CsvFile(path, spec) as f:
             i_uri, i_pref = f.column("conceptUri"), f.column("preferredLabel")
             i_alt, i_hidden = f.column("altLabels"), f.column("hiddenLabels")
+            i_status = f.column("status")
             for _, row in f.rows():
                 iri, pref = row[i_uri].strip(), row[i_pref].strip()
                 if not iri:
                     continue
                 concept = len(self.concepts)
                 self.concepts.append((iri, kind, pref))
+                self.status.append(row[i_status].strip() if i_status is not None else "")
                 seen: set[str] = set()
                 labels = [(pref, PREFERRED)]
                 if i_alt is not None:
@@ -221,3 +224,42 @@ def suggest(text: str, release_dir: Path, kind: str | None = None, top: int = 10
                                       round(score, 4)))
     suggestions.sort(key=lambda s: (-s.score, s.preferred_label, s.iri))
     return suggestions[:top]
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    iri: str
+    kind: str
+    preferred_label: str
+    matched_label: str
+    label_type: str
+    score: float
+    status: str               # the concept's status in the release, "" when not given
+
+
+def label_matches(text: str, release_dir: Path, language: str = "en",
+                  min_tokens: int = 2) -> list[tuple[str, LabelMatch]]:
+    """Every run of words in ``text`` that is exactly (after normalisation) a label of an ESCO
+    occupation or skill, as (words, match), longest runs first; runs shorter than
+    ``min_tokens`` words are skipped because single words match far too many labels."""
+    index = _index(release_dir, language)
+    words = normalise(text).split()
+    found: list[tuple[str, LabelMatch]] = []
+    covered: set[int] = set()
+    for size in range(min(8, len(words)), min_tokens - 1, -1):
+        for start in range(0, len(words) - size + 1):
+            span = set(range(start, start + size))
+            if span & covered:
+                continue
+            phrase = " ".join(words[start:start + size])
+            entries = index.by_norm.get(phrase)
+            if not entries:
+                continue
+            covered |= span
+            for entry_id in entries:
+                entry = index.entries[entry_id]
+                iri, kind, pref = index.concepts[entry.concept]
+                found.append((phrase, LabelMatch(iri, kind, pref, entry.label, entry.label_type,
+                                                 EXACT_SCORES[entry.label_type],
+                                                 index.status[entry.concept])))
+    return found
