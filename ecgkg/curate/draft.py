@@ -874,7 +874,7 @@ def _legal_references(w: _Writer) -> None:
             if act is None and URIRef(f"http://data.europa.eu/eli/{segment}/{year}/{number}/oj") \
                     in w.gz.known:
                 act = URIRef(f"http://data.europa.eu/eli/{segment}/{year}/{number}/oj")
-            if act is not None and act in w.gz.known and not match.group("part"):
+            if act is not None and act in w.gz.known:
                 for source in sources:
                     g.add((act, PROV.wasDerivedFrom, source))
             if act is None:
