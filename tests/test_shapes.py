@@ -59,9 +59,9 @@ def shape_file_stems() -> list[str]:
 
 
 def test_fixture_count():
-    # 12 shape files, at least one valid and one invalid fixture each: a filter or a renamed
+    # 13 shape files, at least one valid and one invalid fixture each: a filter or a renamed
     # folder that silently drops fixtures fails here.
-    assert len(FIXTURE_FILES) == 26
+    assert len(FIXTURE_FILES) == 28
 
 
 def test_every_shape_file_has_valid_and_invalid_fixtures():

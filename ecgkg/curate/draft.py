@@ -73,6 +73,7 @@ PRESENT_VERB = re.compile(
     r"^(?P<subj>.+?)\s+(?:also\s+|then\s+|jointly\s+)?(?:presented|gave\s+(?:a\s+)?presentations?\s+(?:on|of)"
     r"|reported\s+on|gave\s+an?\s+update\s+on|introduced)\s*,?\s*(?:inter alia,?\s*|among other things,?\s*)?"
     r"(?::\s*)?(?P<obj>.*)$", re.S)
+PASSIVE_VERB = re.compile(r"^(?P<obj>.+?)\s+(?:was|were)\s+presented\s+by\s+(?P<subj>.+?)[.]?$", re.S)
 INITIATIVE_KINDS = (  # a head word in an item's label -> the initiative class
     ("strategy", "Strategy"), ("project", "Project"), ("plan", "Plan"), ("programme", "Programme"),
     ("program", "Programme"), ("scheme", "TrainingScheme"), ("training", "TrainingScheme"),
@@ -156,7 +157,7 @@ def _is_prose(block: str) -> bool:
         return False
     if not re.search(r"[.!?:]['\"’”)]*$", block.rstrip()):
         return False
-    return len(block.split()) >= 6
+    return len(block.split()) >= 4
 
 
 def parse_document(text: str, slug: str) -> Document:
@@ -642,11 +643,11 @@ def _participations_and_presentations(w: _Writer, meeting: URIRef) -> None:
             for body in _participants(w, host.group("subj"), sentence.iri):
                 take_part(body, "co-host", sentence.iri)
                 take_part(body, "member", sentence.iri)
-        chair = re.search(r"\bchaired by\s+(?P<obj>[^,.;]+)", text)
+        chair = re.search(r"\bchaired by\s+(?P<obj>.+?)(?=\s+and\s+[a-z]+ed\b|[,.;]|$)", text)
         if chair:
             for body in _participants(w, chair.group("obj"), sentence.iri):
                 take_part(body, "chair", sentence.iri)
-        presented = PRESENT_VERB.match(text)
+        presented = PASSIVE_VERB.match(text) or PRESENT_VERB.match(text)
         if not presented:
             continue
         presenters = _participants(w, presented.group("subj"), sentence.iri)
@@ -655,12 +656,19 @@ def _participations_and_presentations(w: _Writer, meeting: URIRef) -> None:
             continue
         for body in presenters:
             take_part(body, "member", sentence.iri)
-        items = split_items(presented.group("obj"))
-        for item in items:
+        obj = presented.group("obj").strip()
+        if obj:
+            items = [(item, sentence.iri) for item in split_items(obj)]
+        else:
+            # "ECO presented:" followed by a bulleted list: each bullet is an item.
+            items = [(re.sub(r"[;,.]\s*(?:and)?$", "", s.text).strip(), s.iri)
+                     for s in w.doc.sentences
+                     if s.paragraph == sentence.paragraph and s.sentence > sentence.sentence]
+        for item, source in items:
             for body in presenters:
                 order += 1
                 iri = URIRef(f"{meeting}/item/{order}")
-                w.resource(iri, E.Presentation, sentence.iri)
+                w.resource(iri, E.Presentation, source)
                 label = _label(item)
                 if len(presenters) > 1:
                     label += f" (presented by {gz_label_short(gz, body)})"
@@ -676,7 +684,7 @@ def _participations_and_presentations(w: _Writer, meeting: URIRef) -> None:
                     g.add((iri, E.aboutGroup if E.WorkingGroup in types else E.about, about))
                 name = _initiative_name(_without_bodies(gz, item))
                 if name and len(presenters) == 1:
-                    initiative = _initiative(w, initiatives, name, sentence.iri)
+                    initiative = _initiative(w, initiatives, name, source)
                     g.add((iri, E.aboutInitiative, initiative))
     # Initiatives listed after "including" / "These included".
     for sentence in w.doc.sentences:
