@@ -376,3 +376,82 @@ def draft_command(summary: Path, output: Path | None, esco_release: Path | None)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"{len(result.notes)} notes to check", err=True)
+
+
+@main.group("new", cls=ErrorReportingGroup)
+def new_group() -> None:
+    """Write skeleton files for curators, that validate and say in comments what to fill in.
+
+    \b
+    Example:
+      ecgkg new meeting --start 2024-06-12 --end 2024-06-13 --place BEL_GNE
+    """
+
+
+@new_group.command("meeting")
+@click.option("--start", required=True, metavar="YYYY-MM-DD", help="First day of the meeting.")
+@click.option("--end", default=None, metavar="YYYY-MM-DD",
+              help="Last day of the meeting (default: the first).")
+@click.option("--place", required=True,
+              help="Place code of the EU authority table (BEL_GNE) or its English name (Ghent).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: data/meetings/ECG-START.ttl; - for standard output).")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def new_meeting_command(start: str, end: str | None, place: str, output: Path | None,
+                        force: bool) -> None:
+    """Write a skeleton meeting file: dates, days, place, host country and the ECO's chair.
+
+    Any place of the EU authority table can be used; run `ecgkg authority` afterwards to add it
+    to data/authority/places.ttl. A place not in the table fails (exit 2) naming the closest.
+
+    \b
+    Example:
+      ecgkg new meeting --start 2024-06-12 --end 2024-06-13 --place Ghent
+      ecgkg validate --context data data/meetings/ECG-2024-06-12.ttl
+    """
+    from ecgkg.canonical import write_atomically
+    from ecgkg.curate.new import new_meeting
+    from ecgkg.errors import EcgkgError
+    from ecgkg.sources import data_dir, display_path
+
+    name, text = new_meeting(start, end or start, place)
+    if output is not None and str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    target = output if output is not None else data_dir() / "meetings" / name
+    if target.exists() and not force:
+        raise EcgkgError(f"{display_path(target)} exists: give another -o, or --force")
+    write_atomically(target, text)
+    click.echo(f"wrote {display_path(target)}", err=True)
+
+
+@main.command("authority")
+@click.option("--check", is_flag=True,
+              help="Change nothing; exit 1 if a generated file is not what the tables give.")
+@click.option("--nal", "nal_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of the authority tables (default: $ECGKG_NAL_DIR, else "
+                   "../shared/data/nal).")
+@click.option("--data", "data_folder", type=click.Path(path_type=Path), default=None,
+              help="Data folder to regenerate (default: the project's data/).")
+def authority_command(check: bool, nal_dir: Path | None, data_folder: Path | None) -> None:
+    """Regenerate the EURES countries, their NCOs and the places data/ refers to.
+
+    Writes data/authority/eures-countries.ttl, data/authority/places.ttl (only the places
+    data/ refers to) and data/bodies/national-coordination-offices.ttl from the Publications
+    Office tables.
+
+    \b
+    Example:
+      ecgkg authority
+      ecgkg authority --check
+    """
+    from ecgkg.authority import default_nal_dir, write_authority_files
+    from ecgkg.sources import data_dir, display_path
+
+    changed = write_authority_files(nal_dir or default_nal_dir(), data_folder or data_dir(),
+                                    check=check)
+    for path in changed:
+        click.echo(f"{display_path(path)}: {'out of date' if check else 'rewritten'}", err=True)
+    click.echo(f"{len(changed)} files {'out of date' if check else 'rewritten'}", err=True)
+    if check and changed:
+        sys.exit(1)
