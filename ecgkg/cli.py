@@ -368,7 +368,10 @@ def draft_command(summary: Path, output: Path | None, esco_release: Path | None)
     """
     from ecgkg.curate.draft import draft, draft_text, write_draft
 
-    result = draft(summary, esco_release=esco_release)
+    import datetime
+
+    result = draft(summary, esco_release=esco_release,
+                   when=datetime.datetime.now(datetime.timezone.utc))
     if output is None:
         click.echo(draft_text(result), nl=False)
     else:

@@ -87,6 +87,14 @@ def test_everything_unreviewed_and_derived(malaga_draft):
     g = malaga_draft.graph
     typed = {s for s in g.subjects(RDF.type, None)}
     authority = {s for s in typed if str(s).startswith("http://publications.europa.eu/")}
+    # Who drafted and when: the activity and its agent are PROV's, not curated facts.
+    activity = set(g.objects(None, PROV.wasGeneratedBy))
+    assert len(activity) == 1
+    (activity_iri,) = activity
+    assert (activity_iri, RDF.type, PROV.Activity) in g
+    agent = g.value(activity_iri, PROV.wasAssociatedWith)
+    assert (agent, RDF.type, PROV.SoftwareAgent) in g
+    authority |= {activity_iri, agent}
     assert len(typed - authority) > 40
     for subject in typed - authority:
         assert (subject, E.reviewStatus, Literal("unreviewed")) in g, subject
@@ -113,6 +121,7 @@ def test_cli_writes_the_file_and_lists_notes(tmp_path, esco_dir):
     assert "notes to check" in result.stderr
     graph = Graph().parse(out, format="turtle")
     assert (MALAGA, RDF.type, E.Meeting) in graph
+    assert len(list(graph.objects(None, PROV.endedAtTime))) == 1  # when it was drafted
     assert "Example:" in CliRunner().invoke(main, ["draft", "--help"]).output
 
 
