@@ -247,3 +247,15 @@ def test_fixture_summaries(summary, esco_dir):
     assert scores["presentations"].recall >= 0.9 and scores["presentations"].precision >= 0.8
     assert scores["legal references"].recall == 1.0
     assert scores["initiatives"].recall >= 0.5
+
+
+def test_oversized_summary_is_refused(tmp_path):
+    result, out = _run(tmp_path, "A meeting. " * 300_000)
+    assert result.exit_code == 2 and "at most" in result.stderr and not out.exists()
+
+
+def test_draft_is_reproducible(standing_data, esco_dir):
+    """Same summary, same data: same bytes (diffs between two drafts show only real changes)."""
+    first = draft_text(draft(SUMMARY, data=standing_data, esco_release=esco_dir))
+    second = draft_text(draft(SUMMARY, data=standing_data, esco_release=esco_dir))
+    assert first == second
