@@ -1,8 +1,10 @@
 """Generates the EURES countries and their National Coordination Offices from the EU authority tables.
 
-`data/authority/eures-countries.ttl` and `data/bodies/national-coordination-offices.ttl` are
-generated, never edited by hand: run `python -m ecgkg.authority` to rewrite them from the
-Publications Office tables in ../shared/data/nal/ (or the folder ECGKG_NAL_DIR names).
+`data/authority/eures-countries.ttl`, `data/authority/places.ttl` and
+`data/bodies/national-coordination-offices.ttl` are generated, never edited by hand: run
+`ecgkg authority` (or `python -m ecgkg.authority`) to rewrite them from the Publications Office
+tables in ../shared/data/nal/ (or the folder ECGKG_NAL_DIR names). The places are those data/
+refers to (like `ecgkg esco subset`), so a meeting anywhere needs no code edit.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from ecgkg.canonical import canonical_turtle, write_atomically
+from ecgkg.errors import EcgkgError
 from ecgkg.namespaces import ECG, ID, PREFIXES
 from ecgkg.sources import data_dir, project_root
 
@@ -47,8 +50,6 @@ COUNTRY_GROUPS = {
     "EFTA (EURES participant)": "EFTA-EURES",
 }
 
-# Places where meetings were held: add a code here when a meeting elsewhere is added.
-PLACES_USED = ("ESP_AGP",)
 PLACE_SCHEME = URIRef("http://publications.europa.eu/resource/authority/place")
 
 COUNTRIES_FILE = Path("authority/eures-countries.ttl")
@@ -95,12 +96,30 @@ def country_graph(rows: list[dict[str, str]]) -> Graph:
     return graph
 
 
-def place_graph(nal_dir: Path, codes: tuple[str, ...] = PLACES_USED) -> Graph:
+def places_referenced(data: Path) -> tuple[str, ...]:
+    """Codes of the authority places that data/ refers to (the generated places file aside)."""
+    from ecgkg.canonical import parse_turtle
+
+    prefix = str(PLACE_SCHEME) + "/"
+    codes: set[str] = set()
+    for path in sorted(Path(data).rglob("*.ttl")):
+        if path.resolve() == (Path(data) / PLACES_FILE).resolve():
+            continue
+        graph = parse_turtle(path)
+        codes |= {str(o)[len(prefix):] for o in graph.objects()
+                  if isinstance(o, URIRef) and str(o).startswith(prefix)}
+    return tuple(sorted(codes))
+
+
+def place_graph(nal_dir: Path, codes: tuple[str, ...]) -> Graph:
     graph = Graph()
     with open(nal_dir / "place-all-en.csv", encoding="utf-8", newline="") as stream:
         rows = {row["code"]: row for row in csv.DictReader(stream)}
     for code in codes:
-        row = rows[code]
+        row = rows.get(code)
+        if row is None:
+            raise EcgkgError(f"place {code!r} is referenced in data/ but is not in the authority "
+                             f"table {nal_dir / 'place-all-en.csv'}")
         place = URIRef(row["uri"])
         graph.add((place, RDF.type, SKOS.Concept))
         graph.add((place, SKOS.inScheme, PLACE_SCHEME))
@@ -144,26 +163,38 @@ def nco_graph(rows: list[dict[str, str]]) -> Graph:
     return graph
 
 
-def generated_files(nal_dir: Path) -> dict[Path, str]:
+def generated_files(nal_dir: Path, data: Path | None = None) -> dict[Path, str]:
     """Relative path under data/ -> canonical Turtle text."""
+    for name in ("country-eu-eea-ch.csv", "place-all-en.csv"):
+        if not (Path(nal_dir) / name).is_file():
+            raise EcgkgError(f"{nal_dir}: no authority table {name} (set ECGKG_NAL_DIR or --nal)")
     rows = eures_countries(nal_dir)
+    codes = places_referenced(data if data is not None else data_dir())
     return {
         COUNTRIES_FILE: canonical_turtle(country_graph(rows)),
-        PLACES_FILE: canonical_turtle(place_graph(nal_dir)),
+        PLACES_FILE: canonical_turtle(place_graph(nal_dir, codes)),
         NCOS_FILE: canonical_turtle(nco_graph(rows)),
     }
 
 
-def write_authority_files(nal_dir: Path, target: Path) -> list[Path]:
-    written = []
-    for relative, text in generated_files(nal_dir).items():
+def write_authority_files(nal_dir: Path, target: Path, check: bool = False) -> list[Path]:
+    """Rewrite the generated files under TARGET (a data folder) from the tables; with
+    check=True write nothing. Returns the files that changed (or would)."""
+    changed = []
+    for relative, text in generated_files(nal_dir, target).items():
         path = target / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, text)
-        written.append(path)
-    return written
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        changed.append(path)
+        if not check:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, text)
+    return changed
 
 
 if __name__ == "__main__":
-    for written_path in write_authority_files(default_nal_dir(), data_dir()):
-        print(f"wrote {written_path}", file=sys.stderr)
+    # The `ecgkg authority` verb, so that --help is help and never a rewrite.
+    from ecgkg.cli import main
+
+    main(["authority", *sys.argv[1:]], prog_name="python -m ecgkg.authority")

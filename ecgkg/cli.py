@@ -423,3 +423,118 @@ def register_optional_commands() -> None:
 
 
 register_optional_commands()
+
+
+# ---- curation verbs (issue 14); the library is ecgkg.curate.
+
+@main.command("draft")
+@click.argument("summary", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Turtle file to write (default: standard output).")
+@click.option("--esco-release", type=click.Path(path_type=Path), default=None,
+              help="ESCO release folder for proposed links (default: $ECGKG_ESCO_DIR, else "
+                   "../shared/data/esco/v1.1.1).")
+def draft_command(summary: Path, output: Path | None, esco_release: Path | None) -> None:
+    """Draft Turtle for a meeting from its summary (Markdown or plain text).
+
+    Every resource is marked ecg:reviewStatus "unreviewed" and derived from the sentence it
+    came from; what the drafter could not settle carries a skos:editorialNote. The notes are
+    also listed on standard error. Review, then validate with --context data.
+
+    \b
+    Example:
+      ecgkg draft ../shared/sources/ecg-2023-11-malaga-executive-summary.md -o draft.ttl
+      ecgkg validate --context data draft.ttl
+    """
+    from ecgkg.curate.draft import draft, draft_text, write_draft
+
+    import datetime
+
+    result = draft(summary, esco_release=esco_release,
+                   when=datetime.datetime.now(datetime.timezone.utc))
+    if output is None:
+        click.echo(draft_text(result), nl=False)
+    else:
+        write_draft(result, output)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"{len(result.notes)} notes to check", err=True)
+
+
+@main.group("new", cls=ErrorReportingGroup)
+def new_group() -> None:
+    """Write skeleton files for curators, that validate and say in comments what to fill in.
+
+    \b
+    Example:
+      ecgkg new meeting --start 2024-06-12 --end 2024-06-13 --place BEL_GNE
+    """
+
+
+@new_group.command("meeting")
+@click.option("--start", required=True, metavar="YYYY-MM-DD", help="First day of the meeting.")
+@click.option("--end", default=None, metavar="YYYY-MM-DD",
+              help="Last day of the meeting (default: the first).")
+@click.option("--place", required=True,
+              help="Place code of the EU authority table (BEL_GNE) or its English name (Ghent).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: data/meetings/ECG-START.ttl; - for standard output).")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def new_meeting_command(start: str, end: str | None, place: str, output: Path | None,
+                        force: bool) -> None:
+    """Write a skeleton meeting file: dates, days, place, host country and the ECO's chair.
+
+    Any place of the EU authority table can be used; run `ecgkg authority` afterwards to add it
+    to data/authority/places.ttl. A place not in the table fails (exit 2) naming the closest.
+
+    \b
+    Example:
+      ecgkg new meeting --start 2024-06-12 --end 2024-06-13 --place Ghent
+      ecgkg validate --context data data/meetings/ECG-2024-06-12.ttl
+    """
+    from ecgkg.canonical import write_atomically
+    from ecgkg.curate.new import new_meeting
+    from ecgkg.errors import EcgkgError
+    from ecgkg.sources import data_dir, display_path
+
+    name, text = new_meeting(start, end or start, place)
+    if output is not None and str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    target = output if output is not None else data_dir() / "meetings" / name
+    if target.exists() and not force:
+        raise EcgkgError(f"{display_path(target)} exists: give another -o, or --force")
+    write_atomically(target, text)
+    click.echo(f"wrote {display_path(target)}", err=True)
+
+
+@main.command("authority")
+@click.option("--check", is_flag=True,
+              help="Change nothing; exit 1 if a generated file is not what the tables give.")
+@click.option("--nal", "nal_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of the authority tables (default: $ECGKG_NAL_DIR, else "
+                   "../shared/data/nal).")
+@click.option("--data", "data_folder", type=click.Path(path_type=Path), default=None,
+              help="Data folder to regenerate (default: the project's data/).")
+def authority_command(check: bool, nal_dir: Path | None, data_folder: Path | None) -> None:
+    """Regenerate the EURES countries, their NCOs and the places data/ refers to.
+
+    Writes data/authority/eures-countries.ttl, data/authority/places.ttl (only the places
+    data/ refers to) and data/bodies/national-coordination-offices.ttl from the Publications
+    Office tables.
+
+    \b
+    Example:
+      ecgkg authority
+      ecgkg authority --check
+    """
+    from ecgkg.authority import default_nal_dir, write_authority_files
+    from ecgkg.sources import data_dir, display_path
+
+    changed = write_authority_files(nal_dir or default_nal_dir(), data_folder or data_dir(),
+                                    check=check)
+    for path in changed:
+        click.echo(f"{display_path(path)}: {'out of date' if check else 'rewritten'}", err=True)
+    click.echo(f"{len(changed)} files {'out of date' if check else 'rewritten'}", err=True)
+    if check and changed:
+        sys.exit(1)

@@ -145,6 +145,7 @@ def test_every_choice_of_every_option_is_tested():
         ("validate", "fmt"): set(VALIDATE_CHECKS),
         ("validate", "fail_on"): {"violation", "warning", "info"},
         ("esco suggest", "kind"): {"occupation", "skill"},  # tests/test_esco_links.py
+        ("esco suggest", "fmt"): {"text", "ttl"},  # test_esco_links.py, test_suggest_kept.py
     }
     declared = {(" ".join(path), option): set(values)
                 for path, command in CLI.items() for option, values in choices(command).items()}
@@ -155,6 +156,8 @@ def test_every_choice_of_every_option_is_tested():
     assert golden_formats == set(TABULAR_FORMATS)  # tests/test_formats_golden.py
     links = (TESTS / "test_esco_links.py").read_text(encoding="utf-8")
     assert all(f'"{kind}"' in links for kind in covered[("esco suggest", "kind")])
+    kept = (TESTS / "test_suggest_kept.py").read_text(encoding="utf-8")
+    assert '"--format", "ttl"' in kept
 
 
 GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,

@@ -82,9 +82,9 @@ def shape_file_stems() -> list[str]:
 
 
 def test_fixture_count():
-    # 12 shape files with valid and invalid fixtures each: a filter or a renamed
+    # 13 shape files with valid and invalid fixtures each: a filter or a renamed
     # folder that silently drops fixtures fails here.
-    assert len(FIXTURE_FILES) == 56
+    assert len(FIXTURE_FILES) == 58
 
 
 def test_every_shape_file_has_valid_and_invalid_fixtures():

@@ -252,8 +252,16 @@ def check_command(release_dir: Path | None, data_dir: Path | None) -> None:
               help="Only occupations or only skills.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
               help="How many suggestions.")
+@click.option("--format", "fmt", type=click.Choice(["text", "ttl"]), default="text",
+              show_default=True, help="text: one line per concept; ttl: ecg:EscoLink Turtle "
+                                      "ready to paste.")
+@click.option("--for", "subject", default=None, metavar="IRI",
+              help="With --format ttl: the agenda item or initiative the links belong to.")
+@click.option("--source", default=None, metavar="IRI",
+              help="With --format ttl: the source passage the links are derived from.")
 @_release_option
-def suggest_command(text: str, kind: str | None, top: int, release_dir: Path | None) -> None:
+def suggest_command(text: str, kind: str | None, top: int, fmt: str, subject: str | None,
+                    source: str | None, release_dir: Path | None) -> None:
     """Propose ESCO occupations and skills for TEXT, best first, from the local release.
 
     Matches preferred, alternative and hidden labels: an exact preferred label scores 1.00,
@@ -263,10 +271,20 @@ def suggest_command(text: str, kind: str | None, top: int, release_dir: Path | N
     Example:
       ecgkg esco suggest "employment agent"
       ecgkg esco suggest "python" --type skill --top 5
+      ecgkg esco suggest "identify training needs" --top 1 --format ttl \\
+        --for https://w3id.org/ecgkg/id/initiative/esco-to-identify-training-needs
+
+    The index of a release is built once (a few seconds) and kept in $ECGKG_CACHE_DIR (default
+    ~/.cache/ecgkg), so later calls answer in well under a second.
     """
-    from ecgkg.esco.suggest import suggest
+    from ecgkg.esco.package import release_version
+    from ecgkg.esco.suggest import suggest, suggestions_turtle
 
     suggestions = suggest(text, _release(release_dir), kind, top)
+    if fmt == "ttl":
+        version = release_version(_release(release_dir))
+        click.echo(suggestions_turtle(text, suggestions, version, subject, source), nl=False)
+        return
     if not suggestions:
         click.echo(f"no ESCO concept matches {text!r}")
         return

@@ -16,7 +16,11 @@ process (about a second for v1.1.1) and reused.
 from __future__ import annotations
 
 import difflib
+import hashlib
+from array import array
 import math
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,6 +52,7 @@ class Suggestion:
     matched_label: str
     label_type: str           # preferred | alternative | hidden
     score: float
+    status: str = ""          # the concept's status in the release ("released"), "" if not given
 
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -87,6 +92,7 @@ class _Entry:
 class _Index:
     def __init__(self) -> None:
         self.concepts: list[tuple[str, str, str]] = []   # (iri, kind, preferred label)
+        self.status: list[str] = []                       # per concept, "" when not given
         self.entries: list[_Entry] = []
         self.by_norm: dict[str, list[int]] = {}
         self.by_token: dict[str, list[int]] = {}
@@ -96,12 +102,14 @@ class _Index:
         with CsvFile(path, spec) as f:
             i_uri, i_pref = f.column("conceptUri"), f.column("preferredLabel")
             i_alt, i_hidden = f.column("altLabels"), f.column("hiddenLabels")
+            i_status = f.column("status")
             for _, row in f.rows():
                 iri, pref = row[i_uri].strip(), row[i_pref].strip()
                 if not iri:
                     continue
                 concept = len(self.concepts)
                 self.concepts.append((iri, kind, pref))
+                self.status.append(row[i_status].strip() if i_status is not None else "")
                 seen: set[str] = set()
                 labels = [(pref, PREFERRED)]
                 if i_alt is not None:
@@ -120,10 +128,53 @@ class _Index:
                     for token in entry.tokens:
                         self.by_token.setdefault(token, []).append(index)
 
+    def __getstate__(self) -> dict:
+        # Columns instead of 130,000 small objects: loading them back is ten times faster.
+        entries = self.entries
+        return {
+            "concepts": self.concepts, "status": self.status,
+            "concept": array("i", (e.concept for e in entries)),
+            "label": [e.label for e in entries],
+            "label_type": "".join(e.label_type[0] for e in entries),
+            "norm": [e.norm for e in entries],
+            "by_token": self.by_token, "idf": self.idf,
+        }
+
+    def __setstate__(self, state: dict) -> None:
+        self.concepts, self.status = state["concepts"], state["status"]
+        self.entries = _Entries(state["concept"], state["label"], state["label_type"],
+                                state["norm"])
+        self.by_norm = {}
+        for index, norm in enumerate(state["norm"]):
+            self.by_norm.setdefault(norm, []).append(index)
+        self.by_token, self.idf = state["by_token"], state["idf"]
+        self.vocabulary = list(self.by_token)
+
     def finish(self) -> None:
         total = len(self.entries) or 1
         self.idf = {t: math.log(1 + total / len(ids)) for t, ids in self.by_token.items()}
         self.vocabulary = list(self.by_token)
+
+
+_TYPES = {t[0]: t for t in (PREFERRED, ALTERNATIVE, HIDDEN)}
+
+
+class _Entries:
+    """The entries of a kept index, made on access from its columns."""
+
+    def __init__(self, concept, label, label_type, norm) -> None:
+        self._concept, self._label, self._type, self._norm = concept, label, label_type, norm
+
+    def __len__(self) -> int:
+        return len(self._norm)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __getitem__(self, index: int) -> _Entry:
+        norm = self._norm[index]
+        return _Entry(self._concept[index], self._label[index], _TYPES[self._type[index]], norm,
+                      _tokens(norm))
 
 
 _CACHE: dict[tuple, _Index] = {}
@@ -144,13 +195,57 @@ def _index(release_dir: Path, language: str) -> _Index:
     key = tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p, _, _ in files)
     cached = _CACHE.get(key)
     if cached is None:
+        cached = _load_kept(key)
+    if cached is None:
         cached = _Index()
         for path, spec, kind in files:
             cached.add_file(path, spec, kind)
         cached.finish()
-        _CACHE.clear()
-        _CACHE[key] = cached
+        _keep(key, cached)
+    _CACHE.clear()
+    _CACHE[key] = cached
     return cached
+
+
+# The index is kept on disk between runs, so a suggestion after the first costs well under a
+# second instead of re-reading the release. The file is named after the release files' paths,
+# sizes and modification times: a changed release gets a new index.
+INDEX_FORMAT = 2
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("ECGKG_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ecgkg"
+
+
+def _kept_path(key: tuple) -> Path:
+    digest = hashlib.sha256(repr((INDEX_FORMAT, key)).encode()).hexdigest()[:24]
+    return cache_dir() / f"esco-suggest-{digest}.pickle"
+
+
+def _load_kept(key: tuple) -> "_Index | None":
+    path = _kept_path(key)
+    try:
+        with open(path, "rb") as stream:
+            kept = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+    return kept if isinstance(kept, _Index) else None
+
+
+def _keep(key: tuple, index: "_Index") -> None:
+    """Best effort: a cache that cannot be written only costs time."""
+    from ecgkg.files import write_file
+
+    path = _kept_path(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, EcgkgError):
+        pass
 
 
 def suggest(text: str, release_dir: Path, kind: str | None = None, top: int = 10,
@@ -218,6 +313,90 @@ def suggest(text: str, release_dir: Path, kind: str | None = None, top: int = 10
         iri, concept_kind, pref = index.concepts[concept]
         entry = index.entries[entry_id]
         suggestions.append(Suggestion(iri, concept_kind, pref, entry.label, entry.label_type,
-                                      round(score, 4)))
+                                      round(score, 4), index.status[concept]))
     suggestions.sort(key=lambda s: (-s.score, s.preferred_label, s.iri))
     return suggestions[:top]
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    iri: str
+    kind: str
+    preferred_label: str
+    matched_label: str
+    label_type: str
+    score: float
+    status: str               # the concept's status in the release, "" when not given
+
+
+def label_matches(text: str, release_dir: Path, language: str = "en",
+                  min_tokens: int = 2) -> list[tuple[str, LabelMatch]]:
+    """Every run of words in ``text`` that is exactly (after normalisation) a label of an ESCO
+    occupation or skill, as (words, match), longest runs first; runs shorter than
+    ``min_tokens`` words are skipped because single words match far too many labels."""
+    index = _index(release_dir, language)
+    words = normalise(text).split()
+    found: list[tuple[str, LabelMatch]] = []
+    covered: set[int] = set()
+    for size in range(min(8, len(words)), min_tokens - 1, -1):
+        for start in range(0, len(words) - size + 1):
+            span = set(range(start, start + size))
+            if span & covered:
+                continue
+            phrase = " ".join(words[start:start + size])
+            entries = index.by_norm.get(phrase)
+            if not entries:
+                continue
+            covered |= span
+            for entry_id in entries:
+                entry = index.entries[entry_id]
+                iri, kind, pref = index.concepts[entry.concept]
+                found.append((phrase, LabelMatch(iri, kind, pref, entry.label, entry.label_type,
+                                                 EXACT_SCORES[entry.label_type],
+                                                 index.status[entry.concept])))
+    return found
+
+
+PLACEHOLDER_SUBJECT = "https://w3id.org/ecgkg/id/initiative/CHANGE-ME"
+
+
+def suggestions_turtle(text: str, suggestions: list[Suggestion], version: str,
+                       subject: str | None = None, source: str | None = None) -> str:
+    """Turtle ready to paste: one ecg:EscoLink per suggestion, for SUBJECT (an agenda item or
+    initiative IRI), each unreviewed, with its score and matched label in an editorial note."""
+    subject = subject or PLACEHOLDER_SUBJECT
+    release = f"https://w3id.org/ecgkg/id/esco-release/{version}"
+    lines = [
+        f"# ESCO suggestions for {text!r} (release {version}), best first: keep the links",
+        "# that fit, delete the others, and mark the kept ones reviewed.",
+        "@prefix ecg: <https://w3id.org/ecgkg/ontology#> .",
+        "@prefix prov: <http://www.w3.org/ns/prov#> .",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+        "",
+    ]
+    if subject == PLACEHOLDER_SUBJECT:
+        lines.append("# TODO: replace CHANGE-ME by the agenda item or initiative (--for IRI).")
+    used: set[str] = set()
+    for s in suggestions:
+        slug = "-".join(normalise(s.preferred_label).split())[:60].strip("-") or "concept"
+        while slug in used:
+            slug += "-2"
+        used.add(slug)
+        link = f"{subject}/esco/{slug}"
+        label = s.preferred_label.replace("\\", "\\\\").replace('"', '\\"')
+        matched = s.matched_label.replace("\\", "\\\\").replace('"', '\\"')
+        lines += [
+            f"<{subject}> ecg:hasEscoLink <{link}> .",
+            f"<{link}> a ecg:EscoLink ;",
+            f'    skos:editorialNote "Suggested by ecgkg esco suggest for \'{normalise(text)}\': '
+            f'score {s.score:.2f}, matched {s.label_type} label \'{matched}\'."@en ;',
+            (f"    prov:wasDerivedFrom <{source}> ;" if source else
+             "    # TODO: prov:wasDerivedFrom <the source passage> ;"),
+            f"    ecg:escoConcept <{s.iri}> ;",
+            f'    ecg:escoLabelAtLink "{label}"@en ;',
+            f"    ecg:escoRelease <{release}> ;",
+            f'    ecg:escoStatusAtLink "{s.status or "released"}" ;',
+            '    ecg:reviewStatus "unreviewed" .',
+            "",
+        ]
+    return "\n".join(lines)
