@@ -386,9 +386,12 @@ def serve_command(port: int, location: Path | None, timeout: float,
               help="Also load these files or folders (such as data) so references resolve; only "
               "results on nodes of PATHS are reported, and a context file describing the same "
               "things as one of PATHS is left out (repeatable).")
+@click.option("--release", is_flag=True,
+              help="For the CI of a published release: also exit 1 on any unreviewed resource "
+              "(ecg:reviewStatus \"unreviewed\", reported as info), whatever --fail-on says.")
 @paths_argument
 def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
-                     context: tuple[Path, ...], paths: tuple[Path, ...]) -> None:
+                     context: tuple[Path, ...], release: bool, paths: tuple[Path, ...]) -> None:
     """Check data files or folders (default: data/) against the SHACL shapes in shapes/.
 
     Every result names its severity, focus node, path, value, message, shape and constraint,
@@ -402,6 +405,7 @@ def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
       ecgkg validate --context data ~/drafts/ECG-2024-03-20.ttl
       ecgkg validate --format sarif > ecgkg.sarif
       ecgkg validate --format github --fail-on warning
+      ecgkg validate --release
     """
     from ecgkg.shacl import validate
     from ecgkg.shacl.reports import render
@@ -409,6 +413,15 @@ def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
     report = validate(list(paths) or None, shapes=shapes_path, context=list(context))
     color = fmt == "text" and sys.stdout.isatty()
     click.echo(render(report, fmt, fail_on=fail_on, color=color), nl=False, color=color)
+    if release:
+        from ecgkg.curate.review import release_failures, unreviewed_results
+
+        waiting = unreviewed_results(report)
+        if waiting:
+            click.echo(f"ecgkg: not releasable: {len(waiting)} unreviewed resources "
+                       f"(first: {waiting[0].focus_node})", err=True)
+        if release_failures(report, fail_on):
+            sys.exit(1)
     if report.failed(fail_on):
         sys.exit(1)
 

@@ -67,3 +67,17 @@ def test_bundled_data_is_releasable():
     """No status means hand-curated: the bundled data has no unreviewed resource."""
     assert unreviewed() == []
     check_release()
+
+
+@pytest.mark.parametrize("status, plain, release", [("unreviewed", 0, 1), ("reviewed", 0, 0)])
+def test_validate_release_fails_on_unreviewed_resources(tmp_path, status, plain, release):
+    from click.testing import CliRunner
+
+    from ecgkg.cli import main
+
+    path = _file(tmp_path, status)
+    args = ["validate", "--context", str(DATA), str(path)]
+    assert CliRunner().invoke(main, args).exit_code == plain
+    result = CliRunner().invoke(main, [*args, "--release"])
+    assert result.exit_code == release, result.output
+    assert ("not releasable: 1 unreviewed resources" in result.output) == bool(release)
