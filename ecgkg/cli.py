@@ -459,12 +459,12 @@ def draft_command(summary: Path, output: Path | None, esco_release: Path | None)
       ecgkg draft ../shared/sources/ecg-2023-11-malaga-executive-summary.md -o draft.ttl
       ecgkg validate --context data draft.ttl
     """
-    from ecgkg.curate.draft import draft, draft_text, write_draft
-
     import datetime
 
+    from ecgkg.curate.draft import draft, draft_text, write_draft
+
     result = draft(summary, esco_release=esco_release,
-                   when=datetime.datetime.now(datetime.timezone.utc))
+                   when=datetime.datetime.now(datetime.UTC))
     if output is None:
         click.echo(draft_text(result), nl=False)
     else:

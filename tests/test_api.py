@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
-import generate
+import generate  # noqa: E402 - found through the path set just above
 
 # Seconds per test (see the README: `pytest -m "not slow"` is the edit-test loop).
 pytestmark = pytest.mark.slow
@@ -125,7 +125,7 @@ def test_run_writes_a_row_for_every_workload(quick_run):
     expected.add((f"query: total ({len(library())} queries)", "2k"))
     assert expected <= set(rows), sorted(expected - set(rows))
     assert table(done.stdout) == rows, "the table printed is the table written"
-    for (workload, size), cells in rows.items():
+    for (workload, _size), cells in rows.items():
         ecgkg, baseline, limit = cells[:3]
         assert re.fullmatch(r"[\d.]+ s\*?", ecgkg), (workload, ecgkg)
         for engine, value in (("baseline", baseline), ("limit", limit)):

@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import PROJECT_ROOT, SUMMARY
 from rdflib import RDF, Graph, Literal, URIRef
 
 from ecgkg.cli import main
-from ecgkg.curate.draft import CV, E, OA, PROV, SKOS, draft, draft_text, find_dates, split_items
+from ecgkg.curate.draft import CV, OA, PROV, SKOS, E, draft, draft_text, find_dates, split_items
 from ecgkg.curate.score import score, table
 from ecgkg.namespaces import ID
 from ecgkg.validate import validate
-
-from conftest import PROJECT_ROOT, SUMMARY
 
 DATA = PROJECT_ROOT / "data"
 MALAGA = URIRef(ID + "meeting/ECG-2023-11-22")

@@ -20,7 +20,7 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 def laughs(levels: int, fan_out: int = 10) -> str:
     """The classic 'billion laughs' document: each entity is ten of the one before."""
     entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * fan_out}">' for i in range(1, levels + 1)]
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * fan_out}">' for i in range(1, levels + 1)]
     return (f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ {" ".join(entities)} ]>\n'
             f'<rdf:RDF xmlns:rdf="{RDF}" xmlns:ex="http://example.org/">'
             f'<rdf:Description rdf:about="http://example.org/s"><ex:p>&lol{levels};</ex:p>'

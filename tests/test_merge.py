@@ -28,8 +28,8 @@ def repeated(tmp_path_factory) -> Path:
     shutil.copy(MEETING, folder / "colleague-copy.ttl")
     base = build()
     labels = run(PREF_LABELS.replace("SELECT (COUNT(*) AS ?n)", "SELECT ?c ?l"), built=base)
-    lines = [f"{c} <http://www.w3.org/2004/02/skos/core#prefLabel> {l} ."
-             for c, l in labels.rows]
+    lines = [f"{concept} <http://www.w3.org/2004/02/skos/core#prefLabel> {label} ."
+             for concept, label in labels.rows]
     assert len(lines) > 100
     (folder / "authority-extract.nt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder

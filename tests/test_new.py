@@ -8,13 +8,12 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import PROJECT_ROOT
 from rdflib import Graph, URIRef
 
 from ecgkg.authority import PLACES_FILE, default_nal_dir, places_referenced
 from ecgkg.cli import main
 from ecgkg.validate import validate
-
-from conftest import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
 GHENT = URIRef("http://publications.europa.eu/resource/authority/place/BEL_GNE")

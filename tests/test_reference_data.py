@@ -6,8 +6,8 @@ import csv
 import gzip
 import sys
 
-from ecgkg.canonical import parse_turtle
 from ecgkg.authority import default_nal_dir, generated_files
+from ecgkg.canonical import parse_turtle
 from ecgkg.sources import data_dir, rdf_files
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT_ROOT
 
 from ecgkg.curate.review import check_release, release_failures, unreviewed, unreviewed_results
 from ecgkg.errors import EXIT_FINDING, EcgkgError
 from ecgkg.validate import validate
-
-from conftest import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
+from conftest import PROJECT_ROOT
 from rdflib import RDF, Graph, URIRef
 
 from ecgkg.cli import main
 from ecgkg.esco import suggest as suggest_module
 from ecgkg.esco.suggest import suggest
 from ecgkg.validate import validate
-
-from conftest import PROJECT_ROOT
 
 ECG = "https://w3id.org/ecgkg/ontology#"
 IDENTIFY_TRAINING_NEEDS = "http://data.europa.eu/esco/skill/4dafe480-f2ae-46b5-bd5e-8d4e538f50c7"

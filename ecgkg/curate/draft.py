@@ -227,7 +227,7 @@ class Gazetteer:
     initiative_labels: dict[str, URIRef]         # folded label -> initiative in data/
 
     @classmethod
-    def build(cls, data: Path, nal_dir: Path) -> "Gazetteer":
+    def build(cls, data: Path, nal_dir: Path) -> Gazetteer:
         graph = Graph()
         for folder in ("bodies", "legal"):
             for path in sorted((data / folder).glob("*.ttl")):
@@ -483,7 +483,7 @@ def _passages(w: _Writer, meeting: URIRef) -> None:
 
 
 def _meeting(w: _Writer) -> URIRef:
-    g, gz = w.g, w.gz
+    g = w.g
     found = None
     for sentence in w.doc.sentences:
         dates = find_dates(sentence.text)
@@ -617,7 +617,7 @@ def _participants(w: _Writer, text: str, where: URIRef) -> list[URIRef]:
             continue
         mentions.append((start, end, body))
     keep = []
-    for i, (start, end, body) in enumerate(mentions):
+    for i, (_start, end, body) in enumerate(mentions):
         after = text[end:mentions[i + 1][0]] if i + 1 < len(mentions) else ""
         # "the European Labour Authority (ELA) as the European Coordination Office (ECO)":
         # the body taking part is the second.
@@ -969,7 +969,7 @@ def _esco_links(w: _Writer, release: Path | None) -> None:
                          f"{match.kind} (score {match.score:.2f}); check it is what is meant.")
 
 
-def pillar_schemes(release: Path) -> dict[str, "object"]:
+def pillar_schemes(release: Path) -> dict[str, object]:
     """The occupations and skills pillars of a release as label matches, labels read from its
     conceptSchemes file (none when the release lacks it)."""
     from ecgkg.esco.package import CONCEPT_SCHEMES, PILLAR_SCHEMES, CsvFile, find_file

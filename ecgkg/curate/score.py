@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rdflib import RDF, Graph, URIRef
 
-from ecgkg.curate.draft import CV, E, ELI, PROV, SKOS
+from ecgkg.curate.draft import CV, ELI, PROV, SKOS, E
 
 KINDS = ("meeting facts", "participations", "presentations", "initiatives", "legal references",
          "ESCO links")

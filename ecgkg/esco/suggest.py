@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from array import array
 import math
 import os
 import pickle
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,7 +226,7 @@ def _kept_path(key: tuple) -> Path:
     return cache_dir() / f"esco-suggest-{digest}.pickle"
 
 
-def _load_kept(key: tuple) -> "_Index | None":
+def _load_kept(key: tuple) -> _Index | None:
     path = _kept_path(key)
     try:
         with open(path, "rb") as stream:
@@ -236,7 +236,7 @@ def _load_kept(key: tuple) -> "_Index | None":
     return kept if isinstance(kept, _Index) else None
 
 
-def _keep(key: tuple, index: "_Index") -> None:
+def _keep(key: tuple, index: _Index) -> None:
     """Best effort: a cache that cannot be written only costs time."""
     from ecgkg.files import write_file
 
