@@ -167,6 +167,7 @@ def test_one_sparql_constraint_per_shape(shapes: Shapes):
         assert len(list(graph.objects(shape, SH.sparql))) == 1, shape
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [p for p in FIXTURE_FILES if p.name.startswith("invalid-")],
                          ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_whole_graph_sparql_agrees_with_pyshacl(path: Path):
@@ -176,6 +177,7 @@ def test_whole_graph_sparql_agrees_with_pyshacl(path: Path):
     assert fast.results == reference.results
 
 
+@pytest.mark.slow
 def test_bundled_data_same_results_with_pyshacl():
     assert validate().results == validate(engine="pyshacl").results
 
@@ -183,6 +185,7 @@ def test_bundled_data_same_results_with_pyshacl():
 # ------------------------------------------------------------------------------ the shapes
 
 
+@pytest.mark.slow
 def test_shapes_conform_to_shacl_shacl(shapes: Shapes):
     check_shapes(shapes)  # raises EcgkgError with the first problems
 
