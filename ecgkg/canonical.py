@@ -59,8 +59,9 @@ def format_files(paths: list[Path], check: bool = False) -> list[FormatResult]:
     for path in paths:
         if path.suffix != ".ttl":
             raise EcgkgError(f"{display_path(path)}: only Turtle (.ttl) files have a canonical form")
-        current = path.read_text(encoding="utf-8")
+        # Parsed first: the reader's one-line errors cover unreadable files and bad UTF-8 too.
         canonical = canonical_turtle(parse_turtle(path))
+        current = path.read_text(encoding="utf-8")
         changed = current != canonical
         if changed and not check:
             write_atomically(path, canonical)

@@ -198,3 +198,16 @@ def test_a_quad_file_may_write_its_own_graph_and_graphs_below_it(tmp_path):
                     encoding="utf-8")  # a prefix of the IRI is not ownership
     with pytest.raises(EcgkgError, match="which is not its own"):
         build([evil])
+
+
+@pytest.mark.parametrize("verb", [["format", "--check"], ["format"], ["build"], ["validate"]])
+def test_a_file_that_is_not_utf8_is_one_line_for_every_verb(tmp_path, verb):
+    path = tmp_path / "latin1.ttl"
+    path.write_bytes('<https://example.org/s> <https://example.org/p> "Málaga" .\n'
+                     .encode("latin-1"))
+    result = runner.invoke(main, [*verb, str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("ecgkg: error: ") and "latin1.ttl:1: syntax error" in line
+    assert path.read_bytes().decode("latin-1").endswith('"Málaga" .\n')  # left as it was
