@@ -143,14 +143,18 @@ def check_syntax(path: Path) -> None:
         pass
 
 
+def default_graph_into(quads, graph) -> list[ox.Quad]:
+    """The quads with those of the default graph moved into GRAPH (a file's own graph)."""
+    return [ox.Quad(q.subject, q.predicate, q.object,
+                    graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
+            for q in quads]
+
+
 def file_graph_quads(path: Path) -> list[ox.Quad]:
     """A file's statements exactly as written, its default graph named after the file (graph_iri)
     and the graphs it names kept. Parsed with pyoxigraph's parser, not through a Store: the store
     canonicalises literals (xsd:positiveInteger "1" becomes xsd:integer)."""
-    graph = ox.NamedNode(graph_iri(path))
-    return [ox.Quad(q.subject, q.predicate, q.object,
-                    graph if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
-            for q in read_quads(path)]
+    return default_graph_into(read_quads(path), ox.NamedNode(graph_iri(path)))
 
 
 def load_into(store: ox.Store, path: Path, *, to_default: bool = False,
@@ -166,10 +170,8 @@ def load_into(store: ox.Store, path: Path, *, to_default: bool = False,
         if syntax.supports_datasets:
             scratch = ox.Store()
             scratch.load(path=str(path), format=syntax, base_iri=graph.value)
-            quads = [ox.Quad(q.subject, q.predicate, q.object,
-                             target if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
-                     for q in owned(path, iter(scratch))]  # all checked before any is added
-            store.extend(quads)
+            # Every quad checked (owned) before any is added.
+            store.extend(default_graph_into(owned(path, iter(scratch)), target))
         else:
             loader = store.bulk_load if bulk else store.load
             loader(path=str(path), format=syntax, base_iri=graph.value, to_graph=target)
