@@ -68,21 +68,18 @@ def test_agreement_holds_for_the_pinned_pyshacl():
 
 
 def expected_in_header(path: Path) -> set[tuple[str, str, str]]:
-    """(focus, shape, component) of each `# expect:` line (prefixes as in ecgkg.namespaces)."""
-    from ecgkg.namespaces import PREFIXES
-
-    def expand(token: str) -> str:
-        if token.startswith("<") and token.endswith(">"):
-            return token[1:-1]
-        prefix, _, local = token.partition(":")
-        return PREFIXES[prefix] + local
+    """(focus, shape, component) of each `# expect:` line, in tests/pinning.py's terms (full
+    IRIs, literal focus nodes as written)."""
+    from pinning import expand
 
     return {tuple(expand(t) for t in m.groups())
             for m in map(EXPECT.match, path.read_text(encoding="utf-8").splitlines()) if m}
 
 
 def agreed_as_expected(path: Path, results) -> None:
-    found = {(str(r.focus_node), str(r.shape), str(r.component)) for r in results}
+    from pinning import fixture_key
+
+    found = {fixture_key(r)[:3] for r in results}
     assert found == expected_in_header(path), "the results both engines agree on are not the " \
         "fixture's `# expect:` lines (a change of shapes/ or of the fixture)"
     if path.name.startswith("invalid-"):
