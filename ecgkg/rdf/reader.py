@@ -14,6 +14,7 @@ from __future__ import annotations
 import mmap
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -98,6 +99,19 @@ def owned(path: Path, quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
         yield quad
 
 
+@contextmanager
+def engine_errors(path: Path) -> Iterator[None]:
+    """The engine's parse and read failures as the reader's one-line errors."""
+    try:
+        yield
+    except SyntaxError as error:
+        raise syntax_error(path, error) from None
+    except MemoryError:
+        raise term_too_large(path) from None
+    except OSError as error:
+        raise cannot_read(path, error) from None
+
+
 def parse_quads(path: Path, data: bytes | None = None, label: str = "b",
                 blank_nodes: bool = True) -> Iterator[ox.Quad]:
     """The statements of one RDF file (DATA, or read from disk as it is parsed if None) as
@@ -108,7 +122,7 @@ def parse_quads(path: Path, data: bytes | None = None, label: str = "b",
     agree on them). BLANK_NODES False says the file has none (no renaming needed)."""
     base = graph_iri(path)
     guard(path, rdf_format(path), data)
-    try:
+    with engine_errors(path):
         if data is None:
             parsed = ox.parse(path=str(path), format=rdf_format(path), base_iri=base,
                               rename_blank_nodes=True)
@@ -122,12 +136,6 @@ def parse_quads(path: Path, data: bytes | None = None, label: str = "b",
             yield from relabel(parsed, label)
         else:
             yield from parsed
-    except SyntaxError as error:
-        raise syntax_error(path, error) from None
-    except MemoryError:
-        raise term_too_large(path) from None
-    except OSError as error:
-        raise cannot_read(path, error) from None
 
 
 def read_quads(path: Path, label: str = "b") -> list[ox.Quad]:
@@ -166,7 +174,7 @@ def load_into(store: ox.Store, path: Path, *, to_default: bool = False,
     graph = ox.NamedNode(graph_iri(path))
     target = ox.DefaultGraph() if to_default else graph
     guard(path, syntax)
-    try:
+    with engine_errors(path):
         if syntax.supports_datasets:
             scratch = ox.Store()
             scratch.load(path=str(path), format=syntax, base_iri=graph.value)
@@ -175,12 +183,6 @@ def load_into(store: ox.Store, path: Path, *, to_default: bool = False,
         else:
             loader = store.bulk_load if bulk else store.load
             loader(path=str(path), format=syntax, base_iri=graph.value, to_graph=target)
-    except SyntaxError as error:
-        raise syntax_error(path, error) from None
-    except MemoryError:
-        raise term_too_large(path) from None
-    except OSError as error:
-        raise cannot_read(path, error) from None
 
 
 def relabel(quads, label: str):
