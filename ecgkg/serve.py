@@ -118,11 +118,12 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float) ->
     raise EcgkgError(f"the Oxigraph server did not answer at {url} within {timeout:g} s")
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate a server process, and kill it if it has not ended within `timeout` seconds."""
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

@@ -83,13 +83,9 @@ class OxigraphServer:
         return {tuple(json.dumps(b[k], sort_keys=True) for k in "spo") for b in rows}
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        from ecgkg.serve import stop
+
+        stop(self.process, timeout=10)
 
 
 def _answers(url: str) -> bool:

@@ -94,13 +94,9 @@ class VirtuosoServer:
         return {b["g"]["value"]: int(b["n"]["value"]) for b in rows}
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        from ecgkg.serve import stop
+
+        stop(self.process, timeout=30)
 
 
 def _answers(url: str) -> bool:
