@@ -50,28 +50,180 @@ SHAPE_PARAMETERS = ("class", "datatype", "nodeKind", "minCount", "maxCount", "mi
                     "pattern", "languageIn", "uniqueLang", "hasValue", "in", "closed",
                     "qualifiedValueShape", "qualifiedMinCount")
 
-# Hand-made code mutants: (file, text, replacement, what a careless edit would do).
+# The tests that guard each core module, for its code mutants (others run TESTS["code"]); the
+# quickest to fail come first, since pytest stops at the first failure (-x).
+ENGINE_TESTS = ["tests/test_w3c_shacl.py", "tests/test_validate.py", "tests/test_validate_engine.py"]
+CODE_TESTS = {
+    "ecgkg/limits.py": ["tests/test_limits.py", "tests/test_trust_boundaries.py"],
+    "ecgkg/http.py": ["tests/test_trust_boundaries.py", "tests/test_remote.py"],
+    "ecgkg/files.py": ["tests/test_files.py", "tests/test_cli.py"],
+    "ecgkg/store.py": ["tests/test_store.py", "tests/test_api.py", "tests/test_cli.py",
+                       "tests/test_queries.py"],
+    "ecgkg/rdf/reader.py": ["tests/test_reader.py", "tests/test_trust_boundaries.py",
+                            "tests/test_limits.py", "tests/test_validate_engine.py"],
+    "ecgkg/library.py": ["tests/test_trust_boundaries.py", "tests/test_api.py", "tests/test_cli.py",
+                         "tests/test_queries.py", "tests/test_meta.py"],
+    "ecgkg/results.py": ["tests/test_formats_golden.py", "tests/test_api.py", "tests/test_cli.py",
+                         "tests/test_queries.py"],
+    "ecgkg/shacl/engine.py": ENGINE_TESTS,
+    "ecgkg/shacl/sparql.py": ENGINE_TESTS,
+    "ecgkg/shacl/messages.py": ["tests/test_validate.py", "tests/test_shapes.py",
+                                "tests/test_validate_contract.py", "tests/test_w3c_shacl.py"],
+}
+
+# Hand-made code mutants: (file, text, replacement, what a careless edit would do). The text must
+# occur exactly once in its file: code_mutants() stops the run when it does not, so that a moved
+# or rewritten line cannot silently shrink the set.
 CODE_MUTANTS = [
+    # formatters, export, build, validate (the first set)
     ("ecgkg/results.py", '"|" + "---|" * len(variables)', '"|" + "---|" * (len(variables) - 1)',
      "Markdown separator row one cell short"),
-    ("ecgkg/results.py", "c.ljust(w) for c, w in zip(cells, widths)",
-     "c.ljust(w - 1) for c, w in zip(cells, widths)", "table columns one character short"),
+    ("ecgkg/results.py", "clip(c, w).ljust(w)", "clip(c, w).ljust(w - 1)",
+     "table columns one character short"),
     ("ecgkg/results.py", 'elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":',
      "elif False:", "JSON results lose literal datatypes"),
     ("ecgkg/results.py", 'delimiter="," if fmt == "csv" else "\\t"', 'delimiter=","',
      "TSV written with commas"),
-    ("ecgkg/export.py", "triples = {ox.Triple(q.subject, q.predicate, q.object) for q in built.store}",
-     "triples = [ox.Triple(q.subject, q.predicate, q.object) for q in built.store]",
-     "export no longer de-duplicates triples"),
+    ("ecgkg/export.py", "sorted(store.default_triples(built.store), key=str)",
+     "sorted((ox.Triple(q.subject, q.predicate, q.object) for q in built.store), key=str)",
+     "export no longer de-duplicates triples (every file's graph, not the merge)"),
     ("ecgkg/build.py", "COUNT(DISTINCT ?s)", "COUNT(?s)", "class counts count a typing per file"),
     ("ecgkg/build.py", "ORDER BY DESC(?instances) ?class", "ORDER BY DESC(?instances)",
      "class counts in no stable order"),
-    ("ecgkg/validate.py", "result.severity_rank <= threshold", "result.severity_rank < threshold",
-     "--fail-on ignores results of exactly its level"),
-    ("ecgkg/reports.py", '"Info": "note"', '"Info": "warning"', "SARIF infos reported as warnings"),
+    ("ecgkg/shacl/model.py", "any(result.severity_rank <= threshold",
+     "any(result.severity_rank < threshold", "--fail-on ignores results of exactly its level"),
+    ("ecgkg/shacl/reports.py", '"Info": "note"', '"Info": "warning"',
+     "SARIF infos reported as warnings"),
     ("ecgkg/query.py", "return sorted(tuple(term_text(t) for t in row) for row in self.rows)",
      "return [tuple(term_text(t) for t in row) for row in self.rows]",
      "sorted_rows no longer sorts"),
+    # results.py
+    ("ecgkg/results.py", "room = total - gap * (len(widths) - 1)", "room = total - gap * len(widths)",
+     "table fitting counts one gap too many"),
+    ("ecgkg/results.py", "text[: max(width - 1, 0)] + ", "text[:width] + ",
+     "a clipped cell one character wider than its column"),
+    ("ecgkg/results.py", "row{'s' if len(rows) != 1 else ''}", "row{'s' if len(rows) > 1 else ''}",
+     "'(0 row)' under an empty table"),
+    ("ecgkg/results.py", "if datatype in _INTEGERS:", "if datatype == XSD + 'integer':",
+     "API: xsd:positiveInteger and friends stay text"),
+    # limits.py
+    ("ecgkg/limits.py", "if value <= 0:", "if value < 0:", "a limit of 0 accepted"),
+    ("ecgkg/limits.py", "if deepest > limit:", "if deepest > limit + 1:",
+     "query depth limit off by one"),
+    ("ecgkg/limits.py", "depth = max(0, depth - 1)", "depth = max(0, depth)",
+     "closing brackets not counted: groups side by side add up"),
+    ("ecgkg/limits.py", "if value[:1] not in (b'\"', b\"'\"):", "if False:",
+     "external XML entities no longer refused"),
+    ("ecgkg/limits.py", "if name in seen:", "if False:",
+     "a self-referring XML entity is a RecursionError"),
+    ("ecgkg/limits.py", "expanded += size(reference.group(1), ())",
+     "expanded = size(reference.group(1), ())", "XML entity references no longer add up"),
+    ("ecgkg/limits.py", "toks[i + 1:i + 3]", "toks[i + 1:i + 2]",
+     "SERVICE SILENT <iri> named as '?'"),
+    ("ecgkg/limits.py", "DEFAULT_QUERY_DEPTH = 256", "DEFAULT_QUERY_DEPTH = 64",
+     "default query depth changed"),
+    # http.py
+    ("ecgkg/http.py", "port = parts.port or _DEFAULT_PORTS.get(scheme)", "port = parts.port",
+     "http://h and http://h:80 are different origins"),
+    ("ecgkg/http.py", "if origin(newurl) != origin(req.full_url):",
+     "if urlsplit(newurl).hostname != urlsplit(req.full_url).hostname:",
+     "a redirect to another port of the host is followed"),
+    ("ecgkg/http.py", 'netloc = f"{user}:***@{host}"', 'netloc = f"{user}:{parts.password}@{host}"',
+     "the password shown in messages"),
+    ("ecgkg/http.py", 'return unquote(parts.username), unquote(parts.password or "")',
+     'return parts.username, parts.password or ""', "URL credentials not percent-decoded"),
+    ("ecgkg/http.py", 'if parts.scheme not in ("http", "https")',
+     'if parts.scheme not in ("http", "https", "file")', "file: URLs accepted as endpoints"),
+    ("ecgkg/http.py", "if code in (307, 308) and req.data is not None:",
+     "if code == 307 and req.data is not None:", "a 308 redirect drops the query"),
+    # files.py
+    ("ecgkg/files.py", "        if not follow_symlinks:\n", "        if follow_symlinks:\n",
+     "symbolic links replaced unless asked not to"),
+    ("ecgkg/files.py", "if not stat.S_ISREG(info.st_mode):", "if stat.S_ISSOCK(info.st_mode):",
+     "devices and FIFOs written to"),
+    ("ecgkg/files.py", "int(pid) == os.getpid()", "int(pid) != os.getpid()",
+     "a dead writer's leftover never removed"),
+    ("ecgkg/files.py", "if not path.parent.is_dir():", "if False:",
+     "a missing folder no longer named as such"),
+    ("ecgkg/files.py", "        except BaseException:\n            named.unlink(missing_ok=True)",
+     "        except BaseException:\n            pass", "a failed fallback write leaves its file"),
+    # store.py
+    ("ecgkg/store.py", "reason = reason[:157] + ", "reason = reason[:160] + ",
+     "shortened SPARQL errors three characters too long"),
+    ("ecgkg/store.py", "if not bool(store.query(BLANK_NODES.format(graph=graph))):", "if True:",
+     "a big file with blank nodes parsed twice (the merge gets other blank nodes)"),
+    ("ecgkg/store.py", 'DEFAULT_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"',
+     'DEFAULT_SIZE = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"',
+     "triple count counts a triple once per file"),
+    ("ecgkg/store.py", "return (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))",
+     "return (q for q in store)", "named_quads includes the merge"),
+    # rdf/reader.py
+    ("ecgkg/rdf/reader.py", 'line = f":{error.lineno}" if', 'line = f":{error.lineno - 1}" if',
+     "syntax errors one line early"),
+    ("ecgkg/rdf/reader.py", 'graph.startswith((own + "/", own + "#"))', "graph.startswith(own)",
+     "a quad file may write a sibling's graph (own IRI plus any text)"),
+    ("ecgkg/rdf/reader.py", 'data.find(b"[") < 0 and data.find(b"(") < 0', 'data.find(b"[") < 0',
+     "a Turtle collection not seen as blank nodes"),
+    ("ecgkg/rdf/reader.py", 'blank(f"{label}{len(names)}")', 'blank(f"{label}{len(names) + 1}")',
+     "blank nodes numbered from 1"),
+    ("ecgkg/rdf/reader.py", "if syntax == ox.RdfFormat.RDF_XML:",
+     "if syntax == ox.RdfFormat.TURTLE:", "XML entity expansion not checked"),
+    ("ecgkg/rdf/reader.py", "default_graph_into(owned(path, iter(scratch)), target)",
+     "default_graph_into(iter(scratch), target)", "load lets a quad file write any graph"),
+    # library.py
+    ("ecgkg/library.py", 'r"-?\\d{4,}"', 'r"-?\\d{2,}"', "a gYear parameter of two digits accepted"),
+    ("ecgkg/library.py", "if curie and curie.group(1) in PREFIXES:", "if curie:",
+     "an unknown prefix in an IRI parameter expanded to nothing"),
+    ("ecgkg/library.py", 'i += 2 if toks[i].text.upper() == "BASE" else 3',
+     'i += 2', "an update after a PREFIX line not recognised"),
+    ("ecgkg/library.py", 'if key in seen and key in ("title", "columns"):',
+     'if key in seen and key == "title":', "a second #+ columns line accepted"),
+    ("ecgkg/library.py", "if len(parts) != 4:", "if len(parts) < 4:",
+     "a #+ param line with extra fields accepted"),
+    ("ecgkg/library.py", "if any(p.name == name for p in query.params):", "if False:",
+     "a parameter declared twice accepted"),
+    ("ecgkg/library.py", "if projected is not None and projected != query.columns:",
+     "if projected is not None and set(projected) != set(query.columns):",
+     "#+ columns in another order than SELECT accepted"),
+    # shacl/messages.py
+    ("ecgkg/shacl/messages.py", 'for wanted in ("en", None):', 'for wanted in (None, "en"):',
+     "an untagged message preferred to the English one"),
+    ("ecgkg/shacl/messages.py", ' or (wanted == "en" and (language or "").startswith("en"))', "",
+     "an en-GB message not taken as English"),
+    ("ecgkg/shacl/messages.py", '"MaxCount": "More than {maxCount} values',
+     '"MaxCount": "More than {minCount} values', "MaxCount message names the wrong parameter"),
+    ("ecgkg/shacl/messages.py", "str(XSD.integer), str(XSD.decimal), ", "str(XSD.integer), ",
+     "decimals in messages written with their datatype"),
+    # shacl/sparql.py
+    ("ecgkg/shacl/sparql.py", "        sources.extend(graph.objects(source, OWL.imports))\n", "",
+     "sh:prefixes through owl:imports not followed"),
+    ("ecgkg/shacl/sparql.py", "<{RDF.type}>/<{RDFS.subClassOf}>* <{cls}>", "<{RDF.type}> <{cls}>",
+     "SPARQL constraints miss instances of subclasses"),
+    ("ecgkg/shacl/sparql.py", "if deactivated and deactivated[0].value:", "if deactivated:",
+     "sh:deactivated false deactivates"),
+    ("ecgkg/shacl/sparql.py", "        if message in constraint.shape_messages:\n            continue\n",
+     "", "a message both on the constraint and the shape given twice"),
+    ("ecgkg/shacl/sparql.py", "int(found.group(1)) - offset", "int(found.group(1))",
+     "sh:select syntax errors count the prologue's lines"),
+    ("ecgkg/shacl/sparql.py", 'if "shapesGraph" in analysis.mentioned:',
+     'if "shapesGraph" in analysis.projects:', "$shapesGraph in a WHERE clause not refused"),
+    # shacl/engine.py
+    ("ecgkg/shacl/engine.py", "if len(unique(get(f, EMPTY))) < count]",
+     "if len(unique(get(f, EMPTY))) <= count]", "sh:minCount above 1 wants one more value"),
+    ("ecgkg/shacl/engine.py", "if len(vs) > count and len(unique(vs)) > count:",
+     "if len(vs) > count and len(unique(vs)) >= count:", "sh:maxCount allows one value fewer"),
+    ("ecgkg/shacl/engine.py", '"minInclusive": lambda c: c >= 0,', '"minInclusive": lambda c: c > 0,',
+     "sh:minInclusive excludes its bound"),
+    ("ecgkg/shacl/engine.py", "else len(text) <= self.length", "else len(text) < self.length",
+     "sh:maxLength excludes its bound"),
+    ("ecgkg/shacl/engine.py", 'return language.split("-")[0].lower() in self.languages',
+     "return False", "sh:languageIn en refuses en-GB"),
+    ("ecgkg/shacl/engine.py", "            if len(vs) < 2:\n                continue\n", "",
+     "sh:uniqueLang checks single values (harmless?)"),
+    ("ecgkg/shacl/engine.py", "(count <= limit if too_many else count >= limit)",
+     "(count < limit if too_many else count >= limit)", "sh:qualifiedMaxCount excludes its bound"),
+    ("ecgkg/shacl/engine.py", "if rule == RDFS_LITERAL:\n", "if rule == RDFS_LITERAL and False:\n",
+     "sh:datatype rdfs:Literal refuses other literals"),
 ]
 
 
@@ -198,16 +350,20 @@ def ontology_mutants() -> list[Mutant]:
 
 def code_mutants() -> list[Mutant]:
     mutants = []
+    missing = []
     for rel, old, new, description in CODE_MUTANTS:
         path = ROOT / rel
-        text = path.read_text(encoding="utf-8")
-        if old not in text:
-            print(f"skipped (text not found, the code changed): {rel}: {description}",
-                  file=sys.stderr)
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        found = text.count(old)
+        if found != 1:
+            missing.append(f"{rel}: {description}: text found {found} times, not once")
             continue
         line = text[:text.index(old)].count("\n") + 1
-        mutants.append(Mutant("code", str(path.relative_to(ROOT)), line, description,
-                              text.replace(old, new, 1)))
+        mutants.append(Mutant("code", rel, line, description, text.replace(old, new, 1)))
+    if missing:
+        # A moved or rewritten line must not silently shrink the set: fix the mutant instead.
+        sys.exit("code mutants whose text is not in the code (update CODE_MUTANTS):\n  "
+                 + "\n  ".join(missing))
     return mutants
 
 
@@ -246,7 +402,9 @@ def check(mutant: Mutant, copy: Path, timeout: int) -> bool:
             quick = ["tests/test_shapes.py", "-k", f"gives_exactly and {folder}"]
             if not run_tests(copy, quick, timeout):
                 return True
-        return not run_tests(copy, TESTS[mutant.kind], timeout)
+        tests = CODE_TESTS.get(mutant.path, TESTS["code"]) if mutant.kind == "code" \
+            else TESTS[mutant.kind]
+        return not run_tests(copy, tests, timeout)
     finally:
         target.write_text(original, encoding="utf-8")
 
