@@ -34,7 +34,8 @@ PYTEST = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", 
 # What guards each kind of content: the tests a mutant of that kind must fail.
 TESTS = {
     "shapes": ["tests/test_shapes.py", "-k", "gives_exactly or golden or pinned"],
-    "queries": ["tests/test_queries.py", "tests/test_formats_golden.py", "tests/test_meta.py",
+    "queries": ["tests/test_query_edge_data.py", "tests/test_queries.py",
+                "tests/test_formats_golden.py", "tests/test_meta.py",
                 "tests/test_query_languages.py", "tests/test_stated_twice.py"],
     "data": ["tests/test_shapes.py", "-k", "golden or bundled", "tests/test_queries.py",
              "tests/test_reference_data.py",

@@ -1,0 +1,137 @@
+"""Small data sets on which a query's DISTINCT and the first key of its ORDER BY matter.
+
+The bundled data needs neither (no part with two parents, no subject linked twice to one
+concept, one meeting with ESCO links...), so the mutation check (tools/mutate.py) found that
+dropping them changed no answer. Each case here builds the ontology plus a few triples in which
+the dropped DISTINCT gives a row twice, or the dropped first key puts the rows in another
+order, and pins the rows in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ecgkg.build import build
+from ecgkg.library import resolve
+from ecgkg.query import run
+from ecgkg.results import term_text
+from ecgkg.sources import ontology_dir
+
+PREFIXES = """\
+@prefix ecg: <https://w3id.org/ecgkg/ontology#> .
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+EX = "https://example.org/"
+
+# (query, parameters, Turtle, the rows it must give in order: the columns named in `columns`)
+CASES = {
+    "initiative-parts": (
+        {}, """
+        # a part with two parents (DISTINCT folds its rows), wholes whose labels sort the
+        # other way round from their IRIs (the first key, ?wholeLabel)
+        ex:whole a ecg:Initiative ; skos:prefLabel "Alpha whole"@en .
+        ex:a-parent a ecg:Initiative ; skos:prefLabel "Zeta parent"@en ;
+            ecg:partOfInitiative ex:whole .
+        ex:b-parent a ecg:Initiative ; skos:prefLabel "Mid parent"@en ;
+            ecg:partOfInitiative ex:whole .
+        ex:part a ecg:Initiative ; skos:prefLabel "The part"@en ;
+            ecg:partOfInitiative ex:a-parent, ex:b-parent .
+        """,
+        ("wholeLabel", "partLabel"),
+        [("Alpha whole", "Mid parent"), ("Alpha whole", "The part"),
+         ("Alpha whole", "Zeta parent"), ("Mid parent", "The part"),
+         ("Zeta parent", "The part")],
+    ),
+    "esco-concept-links": (
+        {"concept": EX + "concept"}, """
+        # one subject linked twice to the same concept (DISTINCT), and kinds that sort the
+        # other way round from the labels (the first key, ?kind)
+        ex:item a ecg:AgendaItem ; skos:prefLabel "Zeta item"@en ;
+            ecg:hasEscoLink ex:link1, ex:link2 .
+        ex:link1 ecg:escoConcept ex:concept ; ecg:escoLabelAtLink "a concept"@en .
+        ex:link2 ecg:escoConcept ex:concept ; ecg:escoLabelAtLink "a concept"@en .
+        ex:initiative a ecg:Initiative ; skos:prefLabel "Alpha initiative"@en ;
+            ecg:hasEscoLink ex:link3 .
+        ex:link3 ecg:escoConcept ex:concept ; ecg:escoLabelAtLink "a concept"@en .
+        """,
+        ("kind", "label"),
+        [("agenda item", "Zeta item"), ("initiative", "Alpha initiative")],
+    ),
+    "esco-concepts-by-period": (
+        {"from": "2023-01-01", "to": "2023-12-31"}, """
+        # an item linked twice to one concept (DISTINCT), and two meetings whose concepts sort
+        # the other way round from the meetings (the first key, ?meeting)
+        ex:meeting-a a ecg:Meeting ; ecg:startDate "2023-03-01"^^xsd:date .
+        ex:meeting-b a ecg:Meeting ; ecg:startDate "2023-06-01"^^xsd:date .
+        ex:item-a ecg:itemOf ex:meeting-a ; skos:prefLabel "Item A"@en ;
+            ecg:hasEscoLink ex:link1, ex:link2 .
+        ex:link1 ecg:escoConcept ex:zed ; ecg:escoLabelAtLink "Zed"@en .
+        ex:link2 ecg:escoConcept ex:zed ; ecg:escoLabelAtLink "Zed"@en .
+        ex:item-b ecg:itemOf ex:meeting-b ; skos:prefLabel "Item B"@en ;
+            ecg:hasEscoLink ex:link3 .
+        ex:link3 ecg:escoConcept ex:able ; ecg:escoLabelAtLink "Able"@en .
+        """,
+        ("meeting", "conceptLabel"),
+        [(EX + "meeting-a", "Zed"), (EX + "meeting-b", "Able")],
+    ),
+    "find-by-label": (
+        {"text": "quokka"}, """
+        # the same label as preferred and alternative label (the SPARQL algebra makes the
+        # path p|q a union, two rows; Oxigraph gives one), and two classes labelled alike, the
+        # ontology's and one a local extension files under it (DISTINCT)
+        ex:Initiative rdfs:isDefinedBy <https://w3id.org/ecgkg/ontology> ;
+            rdfs:label "initiative"@en .
+        ex:thing a ecg:Initiative, ex:Initiative ; skos:prefLabel "Quokka plan"@en ;
+            skos:altLabel "Quokka plan"@en .
+        """,
+        ("thing", "label"),
+        [(EX + "thing", "Quokka plan")],
+    ),
+    "initiatives-active-in-year": (
+        {"year": "2024"}, """
+        # an initiative of two classes with the same English label, the project's and a local
+        # subclass of it (DISTINCT)
+        ex:Programme rdfs:subClassOf ecg:Programme ; rdfs:label "programme"@en .
+        ex:initiative a ecg:Programme, ex:Programme ; skos:prefLabel "Plan"@en ;
+            ecg:periodStart "2021"^^xsd:gYear ; ecg:periodEnd "2027"^^xsd:gYear .
+        """,
+        ("initiative", "type"),
+        [(EX + "initiative", "programme")],
+    ),
+    "combined-events": (
+        {}, """
+        # meetings whose combined events' dates sort the other way round from the meetings
+        # (the first key, ?date)
+        ex:meeting-a ecg:combinedWith ex:event-a .
+        ex:event-a ecg:startDate "2024-05-01"^^xsd:date .
+        ex:meeting-b ecg:combinedWith ex:event-b .
+        ex:event-b ecg:startDate "2023-05-01"^^xsd:date .
+        """,
+        ("meeting", "date"),
+        [(EX + "meeting-b", "2023-05-01"), (EX + "meeting-a", "2024-05-01")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rows_in_order_and_each_once(tmp_path: Path, name: str):
+    values, turtle, columns, expected = CASES[name]
+    data = tmp_path / "edge.ttl"
+    data.write_text(PREFIXES + "\n".join(line.strip() for line in turtle.splitlines()),
+                    encoding="utf-8")
+    answer = run(resolve(name), values, built=build([ontology_dir(), data]))
+    rows = [tuple(term_text(t) for t in row) for row in answer.rows]
+    assert len(rows) == len(set(rows)), f"{name}: a row given twice: {rows}"
+    picked = [tuple(row[answer.variables.index(c)] for c in columns) for row in rows]
+    assert picked == expected
+
+
+def test_every_case_is_a_bundled_query():
+    from ecgkg.library import library
+
+    names = {q.name for q in library()}
+    assert len(CASES) == 6 and set(CASES) <= names
