@@ -94,13 +94,27 @@ CASES = {
     "initiatives-active-in-year": (
         {"year": "2024"}, """
         # an initiative of two classes with the same English label, the project's and a local
-        # subclass of it (DISTINCT)
+        # subclass of it (DISTINCT); starts that sort the other way round from the labels
+        # (the first key, ?periodStart)
         ex:Programme rdfs:subClassOf ecg:Programme ; rdfs:label "programme"@en .
         ex:initiative a ecg:Programme, ex:Programme ; skos:prefLabel "Plan"@en ;
             ecg:periodStart "2021"^^xsd:gYear ; ecg:periodEnd "2027"^^xsd:gYear .
+        ex:earlier a ecg:Programme ; skos:prefLabel "Zeta plan"@en ;
+            ecg:periodStart "2020"^^xsd:gYear ; ecg:periodEnd "2025"^^xsd:gYear .
         """,
         ("initiative", "type"),
-        [(EX + "initiative", "programme")],
+        [(EX + "earlier", "programme"), (EX + "initiative", "programme")],
+    ),
+    "initiatives-by-type": (
+        {}, """
+        # two agenda items of one meeting presenting the same initiative (DISTINCT)
+        ex:initiative a ecg:Programme ; skos:prefLabel "Plan"@en .
+        ex:meeting ecg:startDate "2024-05-01"^^xsd:date .
+        ex:item1 ecg:aboutInitiative ex:initiative ; ecg:itemOf ex:meeting .
+        ex:item2 ecg:aboutInitiative ex:initiative ; ecg:itemOf ex:meeting .
+        """,
+        ("initiative", "date"),
+        [(EX + "initiative", "2024-05-01")],
     ),
     "combined-events": (
         {}, """
@@ -134,4 +148,4 @@ def test_every_case_is_a_bundled_query():
     from ecgkg.library import library
 
     names = {q.name for q in library()}
-    assert len(CASES) == 6 and set(CASES) <= names
+    assert len(CASES) == 7 and set(CASES) <= names
