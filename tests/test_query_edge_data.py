@@ -20,6 +20,7 @@ from ecgkg.sources import ontology_dir
 
 PREFIXES = """\
 @prefix ecg: <https://w3id.org/ecgkg/ontology#> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> .
 @prefix ex: <https://example.org/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -116,6 +117,17 @@ CASES = {
         ("initiative", "date"),
         [(EX + "initiative", "2024-05-01")],
     ),
+    "legal-acts": (
+        {}, """
+        # an act typed both as a regulation and as a legal resource, as a file that adds the
+        # superclass would (DISTINCT)
+        ex:act a ecg:Regulation, eli:LegalResource ; skos:prefLabel "An act"@en .
+        ex:body skos:prefLabel "A body"@en .
+        ex:act ecg:establishes ex:body .
+        """,
+        ("act", "effect", "body"),
+        [(EX + "act", "establishes", "A body")],
+    ),
     "combined-events": (
         {}, """
         # meetings whose combined events' dates sort the other way round from the meetings
@@ -148,4 +160,4 @@ def test_every_case_is_a_bundled_query():
     from ecgkg.library import library
 
     names = {q.name for q in library()}
-    assert len(CASES) == 7 and set(CASES) <= names
+    assert len(CASES) == 8 and set(CASES) <= names
