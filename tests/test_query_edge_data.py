@@ -120,8 +120,11 @@ CASES = {
     "legal-acts": (
         {}, """
         # an act typed both as a regulation and as a legal resource, as a file that adds the
-        # superclass would (DISTINCT)
+        # superclass would (DISTINCT); an article typed a legal resource too, as the ELI
+        # ontology makes every subdivision (FILTER NOT EXISTS { ?act eli:is_part_of ?whole })
         ex:act a ecg:Regulation, eli:LegalResource ; skos:prefLabel "An act"@en .
+        ex:article a ecg:Article, eli:LegalResource ; skos:prefLabel "Article 1"@en ;
+            eli:is_part_of ex:act .
         ex:body skos:prefLabel "A body"@en .
         ex:act ecg:establishes ex:body .
         """,
