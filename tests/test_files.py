@@ -134,3 +134,26 @@ def test_a_hidden_leftover_of_a_dead_writer_is_removed_by_the_next_write(tmp_pat
     leftover.write_text("half")
     write_file(tmp_path / "out.ttl", "whole")
     assert sorted(os.listdir(tmp_path)) == ["out.ttl"]
+
+
+def test_a_missing_folder_is_named(tmp_path):
+    with pytest.raises(EcgkgError, match=r"missing: no such folder"):
+        write_file(tmp_path / "missing" / "out.ttl", "text")
+
+
+def test_without_anonymous_files_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
+    """The fallback (a hidden named file, where the file system has no O_TMPFILE) removes its
+    file when the content cannot be written, and leaves the old target whole."""
+    monkeypatch.delattr(os, "O_TMPFILE")
+    target = tmp_path / "out.ttl"
+    target.write_text("old")
+
+    def failing(stream):
+        stream.write(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(EcgkgError, match="out.ttl: cannot write: No space left on device"):
+        write_file(target, failing)
+    assert sorted(os.listdir(tmp_path)) == ["out.ttl"] and target.read_text() == "old"
+    write_file(target, "new")
+    assert sorted(os.listdir(tmp_path)) == ["out.ttl"] and target.read_text() == "new"

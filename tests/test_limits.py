@@ -206,3 +206,12 @@ def test_query_text_that_is_not_utf8_is_one_line():
                             timeout=60)
     assert result.returncode == 2
     assert "not UTF-8 text (byte 0xff at offset 7)" in one_error_line(result.stderr.decode())
+
+
+def test_many_small_entity_references_add_up(monkeypatch):
+    """The body's references count together: each of 30 expands to 100 bytes, 3,000 in all."""
+    monkeypatch.setenv("ECGKG_MAX_XML_EXPANSION", "2000")
+    document = ('<!DOCTYPE x [ <!ENTITY e "' + "x" * 100 + '"> ]><x>' + "&e;" * 30 + "</x>")
+    with pytest.raises(EcgkgError, match="more than 2,000 bytes"):
+        check_xml_expansion(document.encode(), "x.rdf")
+    check_xml_expansion(document.replace("&e;" * 30, "&e;" * 19).encode(), "x.rdf")

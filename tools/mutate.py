@@ -56,7 +56,7 @@ SHAPE_PARAMETERS = ("class", "datatype", "nodeKind", "minCount", "maxCount", "mi
 ENGINE_TESTS = ["tests/test_w3c_shacl.py", "tests/test_validate.py", "tests/test_validate_engine.py"]
 CODE_TESTS = {
     "ecgkg/limits.py": ["tests/test_limits.py", "tests/test_trust_boundaries.py"],
-    "ecgkg/http.py": ["tests/test_trust_boundaries.py", "tests/test_remote.py"],
+    "ecgkg/http.py": ["tests/test_http.py", "tests/test_trust_boundaries.py", "tests/test_remote.py"],
     "ecgkg/files.py": ["tests/test_files.py", "tests/test_cli.py"],
     "ecgkg/store.py": ["tests/test_store.py", "tests/test_api.py", "tests/test_cli.py",
                        "tests/test_queries.py"],
