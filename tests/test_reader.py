@@ -95,3 +95,26 @@ def test_blank_nodes_are_named_in_order(tmp_path: Path):
                     encoding="utf-8")
     quads = read_quads(path, label="f0b")
     assert [str(q.subject) for q in quads] == ["_:f0b0", "_:f0b1"]
+
+
+def test_a_graph_whose_iri_only_starts_like_the_files_is_not_its_own(tmp_path: Path):
+    """Ownership is the file's graph and graphs below it (/ or #): <its graph>x may be the
+    graph of another file (own.trig and own.trigx, say)."""
+    from ecgkg.rdf.reader import owns
+    from ecgkg.sources import graph_iri
+
+    path = tmp_path / "own.trig"
+    own = graph_iri(path)
+    assert owns(path, own) and owns(path, own + "/part") and owns(path, own + "#x")
+    assert not owns(path, own + "x") and not owns(path, own + ".bak")
+
+
+def test_collections_count_as_blank_nodes():
+    """A Turtle list is made of blank nodes: such a file is not loaded as if it had none."""
+    from ecgkg.rdf.reader import without_blank_nodes
+
+    assert without_blank_nodes(Path("a.ttl"), b"<a:s> <a:p> <a:o> .\n")
+    assert not without_blank_nodes(Path("a.ttl"), b"<a:s> <a:p> (1 2) .\n")
+    assert not without_blank_nodes(Path("a.ttl"), b"<a:s> <a:p> [ <a:q> 1 ] .\n")
+    assert not without_blank_nodes(Path("a.nt"), b"_:b <a:p> <a:o> .\n")
+    assert not without_blank_nodes(Path("a.jsonld"), b"{}")

@@ -162,3 +162,32 @@ def test_big_files_take_the_bulk_path_and_give_the_same_dataset(tmp_path, monkey
     joined = ("ASK { GRAPH ?g { ?x <urn:ex:p> <urn:ex:o> } ?s <urn:ex:q> ?x . "
               "?x <urn:ex:p> <urn:ex:o> }")
     assert stored.query(joined).boolean is True
+
+
+def test_counts_and_named_graphs_of_files_that_share_a_triple(tmp_path):
+    """The merge counts a shared triple once; named_quads gives each file's graph, the shared
+    triple in both, and nothing of the merge (the default graph)."""
+    import pyoxigraph as ox
+
+    from ecgkg import store as engine
+    from ecgkg.build import build
+
+    shared = "<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n"
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.nt").write_text(
+            shared + f"<https://example.org/{name}> <https://example.org/p> \"1\" .\n",
+            encoding="utf-8")
+    built = build([tmp_path / "one.nt", tmp_path / "two.nt"])
+    assert engine.triple_count(built.store) == 3
+    quads = list(engine.named_quads(built.store))
+    assert len(quads) == 4 and all(isinstance(q.graph_name, ox.NamedNode) for q in quads)
+    assert sorted(engine.graph_sizes(built.store).values()) == [2, 2]
+
+
+def test_a_long_sparql_error_is_shortened_to_160_characters():
+    from ecgkg.store import sparql_error_message
+
+    message = sparql_error_message("q.rq", SyntaxError("error at 2:5: expected " + "x " * 200))
+    assert message.startswith("q.rq:2:5: SPARQL syntax error: expected x x")
+    reason = message.split("SPARQL syntax error: ", 1)[1]
+    assert len(reason) == 160 and reason.endswith("...")

@@ -62,7 +62,8 @@ CODE_TESTS = {
                        "tests/test_queries.py"],
     "ecgkg/rdf/reader.py": ["tests/test_reader.py", "tests/test_trust_boundaries.py",
                             "tests/test_limits.py", "tests/test_validate_engine.py"],
-    "ecgkg/library.py": ["tests/test_trust_boundaries.py", "tests/test_api.py", "tests/test_cli.py",
+    "ecgkg/library.py": ["tests/test_library.py", "tests/test_trust_boundaries.py",
+                         "tests/test_api.py", "tests/test_cli.py",
                          "tests/test_queries.py", "tests/test_meta.py"],
     "ecgkg/results.py": ["tests/test_results_layout.py", "tests/test_formats_golden.py",
                          "tests/test_api.py", "tests/test_cli.py",
@@ -394,12 +395,14 @@ def run_tests(copy: Path, args: list[str], timeout: int) -> bool:
     return done.returncode == 0
 
 
-def check(mutant: Mutant, copy: Path, timeout: int) -> bool:
-    """True when the mutant is killed."""
+def check(mutant: Mutant, copy: Path, timeout: int, only: list[str] | None = None) -> bool:
+    """True when the mutant is killed (by ONLY, these tests, when given)."""
     target = copy / mutant.path
     original = target.read_text(encoding="utf-8")
     target.write_text(mutant.text, encoding="utf-8")
     try:
+        if only:
+            return not run_tests(copy, only, timeout)
         if mutant.kind == "shapes":
             folder = Path(mutant.path).stem
             quick = ["tests/test_shapes.py", "-k", f"gives_exactly and {folder}"]
@@ -423,6 +426,8 @@ def main() -> None:
     parser.add_argument("-o", "--output", type=Path, help="also write the summary (Markdown)")
     parser.add_argument("--match", help="only mutants whose description matches this regex")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument("--tests", help="run only these pytest arguments (space-separated), "
+                        "to check that a new test kills its mutants")
     args = parser.parse_args()
 
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
@@ -448,7 +453,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ecgkg-mutate-") as folder:
         copy = copy_checkout(Path(folder) / "checkout")
         for number, mutant in enumerate(plan, 1):
-            killed = check(mutant, copy, args.timeout)
+            killed = check(mutant, copy, args.timeout, args.tests.split() if args.tests else None)
             results[mutant.kind].append((mutant, killed))
             print(f"[{number}/{len(plan)}] {'killed  ' if killed else 'SURVIVED'} {mutant.kind}: "
                   f"{mutant.path}:{mutant.line}: {mutant.description}", flush=True)
