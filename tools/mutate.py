@@ -392,6 +392,9 @@ def run_tests(copy: Path, args: list[str], timeout: int) -> bool:
                               timeout=timeout)
     except subprocess.TimeoutExpired:
         return False  # a hang counts as caught: the run did not pass
+    if done.returncode in (4, 5):  # pytest's usage error, no test collected: no verdict
+        sys.exit(f"pytest {' '.join(args)}: exit {done.returncode}, no tests ran:\n"
+                 f"{done.stdout.decode(errors='replace')[-2000:]}")
     return done.returncode == 0
 
 
