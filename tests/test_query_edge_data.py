@@ -22,8 +22,10 @@ PREFIXES = """\
 @prefix ecg: <https://w3id.org/ecgkg/ontology#> .
 @prefix eli: <http://data.europa.eu/eli/ontology#> .
 @prefix ex: <https://example.org/> .
+@prefix org: <http://www.w3.org/ns/org#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix time: <http://www.w3.org/2006/time#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 EX = "https://example.org/"
@@ -131,6 +133,53 @@ CASES = {
         ("act", "effect", "body"),
         [(EX + "act", "establishes", "A body")],
     ),
+    "legal-basis": (
+        {"subject": EX + "group"}, """
+        # relations that sort the other way round from the acts (the first key, ?relation)
+        ex:z-act ecg:establishes ex:group .
+        ex:group ecg:legalBasis ex:a-act .
+        """,
+        ("relation", "act"),
+        [("established by", EX + "z-act"), ("rests on", EX + "a-act")],
+    ),
+    "meetings-by-year": (
+        {}, """
+        # meetings whose dates sort the other way round from their IRIs (the first key)
+        ex:meeting-a a ecg:Meeting ; ecg:startDate "2024-05-01"^^xsd:date .
+        ex:meeting-b a ecg:Meeting ; ecg:startDate "2023-05-01"^^xsd:date .
+        """,
+        ("meeting", "startDate"),
+        [(EX + "meeting-b", "2023-05-01"), (EX + "meeting-a", "2024-05-01")],
+    ),
+    "members-on-date": (
+        {"organisation": EX + "group", "date": "2023-11-22"}, """
+        # memberships that begin, and that end, on the day asked about: members that day
+        ex:m1 org:organization ex:group ; org:member ex:starts ;
+            org:memberDuring [ time:hasBeginning [ time:inXSDDate "2023-11-22"^^xsd:date ] ] .
+        ex:m2 org:organization ex:group ; org:member ex:ends ;
+            org:memberDuring [ time:hasEnd [ time:inXSDDate "2023-11-22"^^xsd:date ] ] .
+        ex:m3 org:organization ex:group ; org:member ex:later ;
+            org:memberDuring [ time:hasBeginning [ time:inXSDDate "2023-11-23"^^xsd:date ] ] .
+        ex:ends skos:prefLabel "Ends"@en .
+        ex:starts skos:prefLabel "Starts"@en .
+        ex:later skos:prefLabel "Later"@en .
+        """,
+        ("memberLabel", "from", "to"),
+        [("Ends", "", "2023-11-22"), ("Starts", "2023-11-22", "")],
+    ),
+    "nco-changes": (
+        {}, """
+        # offices whose country codes sort the other way round from their IRIs (the first key)
+        ex:m1 org:organization <https://w3id.org/ecgkg/id/org/NCOs> ; org:member ex:a-nco .
+        ex:m2 org:organization <https://w3id.org/ecgkg/id/org/NCOs> ; org:member ex:b-nco .
+        ex:a-nco a ecg:NationalCoordinationOffice ; ecg:country ex:sweden .
+        ex:b-nco a ecg:NationalCoordinationOffice ; ecg:country ex:austria .
+        ex:sweden skos:notation "SE" .
+        ex:austria skos:notation "AT" .
+        """,
+        ("countryCode", "nco"),
+        [("AT", EX + "b-nco"), ("SE", EX + "a-nco")],
+    ),
     "combined-events": (
         {}, """
         # meetings whose combined events' dates sort the other way round from the meetings
@@ -163,4 +212,4 @@ def test_every_case_is_a_bundled_query():
     from ecgkg.library import library
 
     names = {q.name for q in library()}
-    assert len(CASES) == 8 and set(CASES) <= names
+    assert len(CASES) == 12 and set(CASES) <= names
