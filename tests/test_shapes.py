@@ -84,7 +84,7 @@ def shape_file_stems() -> list[str]:
 def test_fixture_count():
     # 13 shape files with valid and invalid fixtures each: a filter or a renamed
     # folder that silently drops fixtures fails here.
-    assert len(FIXTURE_FILES) == 58
+    assert len(FIXTURE_FILES) == 59
 
 
 def test_every_shape_file_has_valid_and_invalid_fixtures():
