@@ -180,6 +180,19 @@ CASES = {
         ("countryCode", "nco"),
         [("AT", EX + "b-nco"), ("SE", EX + "a-nco")],
     ),
+    "presentations-by-body": (
+        {"body": EX + "body"}, """
+        # two days of one meeting whose items' dates sort the other way round from their
+        # positions (the first key, ?date)
+        ex:meeting a ecg:Meeting ; ecg:startDate "2024-05-01"^^xsd:date .
+        ex:item1 a ecg:Presentation ; ecg:presentedBy ex:body ; ecg:itemOf ex:meeting ;
+            ecg:date "2024-05-02"^^xsd:date ; ecg:listingOrder 1 .
+        ex:item2 a ecg:Presentation ; ecg:presentedBy ex:body ; ecg:itemOf ex:meeting ;
+            ecg:date "2024-05-01"^^xsd:date ; ecg:listingOrder 2 .
+        """,
+        ("item", "date"),
+        [(EX + "item2", "2024-05-01"), (EX + "item1", "2024-05-02")],
+    ),
     "combined-events": (
         {}, """
         # meetings whose combined events' dates sort the other way round from the meetings
@@ -212,4 +225,4 @@ def test_every_case_is_a_bundled_query():
     from ecgkg.library import library
 
     names = {q.name for q in library()}
-    assert len(CASES) == 12 and set(CASES) <= names
+    assert len(CASES) == 13 and set(CASES) <= names
