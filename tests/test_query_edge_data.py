@@ -19,10 +19,13 @@ from ecgkg.results import term_text
 from ecgkg.sources import ontology_dir
 
 PREFIXES = """\
+@prefix cv: <http://data.europa.eu/m8g/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix ecg: <https://w3id.org/ecgkg/ontology#> .
 @prefix eli: <http://data.europa.eu/eli/ontology#> .
 @prefix ex: <https://example.org/> .
 @prefix org: <http://www.w3.org/ns/org#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix time: <http://www.w3.org/2006/time#> .
@@ -193,6 +196,55 @@ CASES = {
         ("item", "date"),
         [(EX + "item2", "2024-05-01"), (EX + "item1", "2024-05-02")],
     ),
+    "source-of-fact": (
+        {"subject": EX + "fact"}, """
+        # passages of two documents whose paragraph numbers sort the other way round from the
+        # documents (the first key, ?document)
+        ex:fact prov:wasDerivedFrom ex:passage1, ex:passage2 .
+        ex:doc-a a ecg:SourceDocument .
+        ex:doc-b a ecg:SourceDocument .
+        ex:passage1 dcterms:isPartOf ex:doc-a ; ecg:paragraphNumber 2 .
+        ex:passage2 dcterms:isPartOf ex:doc-b ; ecg:paragraphNumber 1 .
+        """,
+        ("document", "paragraph"),
+        [(EX + "doc-a", "2"), (EX + "doc-b", "1")],
+    ),
+    "strategies": (
+        {}, """
+        # periods whose ends sort the other way round from their starts (the first key)
+        ex:a-strategy a ecg:Strategy ; ecg:periodStart "2020"^^xsd:gYear ;
+            ecg:periodEnd "2030"^^xsd:gYear .
+        ex:b-strategy a ecg:Strategy ; ecg:periodStart "2021"^^xsd:gYear ;
+            ecg:periodEnd "2025"^^xsd:gYear .
+        """,
+        ("strategy", "years"),
+        [(EX + "a-strategy", "11"), (EX + "b-strategy", "5")],
+    ),
+    "things-with-label": (
+        {"label": "Investigo@es"}, """
+        # things whose preferred labels sort the other way round from their IRIs (the first
+        # key, ?thing)
+        ex:thing-a skos:prefLabel "Zeta"@es ; skos:altLabel "Investigo"@es .
+        ex:thing-b skos:prefLabel "Alpha"@es ; skos:altLabel "Investigo"@es .
+        """,
+        ("thing", "prefLabel"),
+        [(EX + "thing-a", "Zeta"), (EX + "thing-b", "Alpha")],
+    ),
+    "working-groups-meetings": (
+        {}, """
+        # a group that takes part in a meeting twice in the same role (DISTINCT); groups whose
+        # labels sort the other way round from their IRIs (the first key, ?label)
+        ex:meeting a ecg:Meeting ; cv:hasParticipation ex:p1, ex:p2, ex:p3 .
+        ex:p1 cv:hasParticipant ex:a-group ; cv:role ex:observer .
+        ex:p2 cv:hasParticipant ex:a-group ; cv:role ex:observer .
+        ex:p3 cv:hasParticipant ex:b-group ; cv:role ex:observer .
+        ex:observer skos:prefLabel "observer"@en .
+        ex:a-group a ecg:WorkingGroup ; skos:prefLabel "Zeta group"@en .
+        ex:b-group a ecg:WorkingGroup ; skos:prefLabel "Alpha group"@en .
+        """,
+        ("label", "role"),
+        [("Alpha group", "observer"), ("Zeta group", "observer")],
+    ),
     "combined-events": (
         {}, """
         # meetings whose combined events' dates sort the other way round from the meetings
@@ -225,4 +277,4 @@ def test_every_case_is_a_bundled_query():
     from ecgkg.library import library
 
     names = {q.name for q in library()}
-    assert len(CASES) == 13 and set(CASES) <= names
+    assert len(CASES) == 17 and set(CASES) <= names
