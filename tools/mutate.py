@@ -72,8 +72,9 @@ CODE_TESTS = {
                          "tests/test_queries.py"],
     "ecgkg/shacl/engine.py": ENGINE_TESTS,
     "ecgkg/shacl/sparql.py": ENGINE_TESTS,
-    "ecgkg/shacl/messages.py": ["tests/test_validate.py", "tests/test_shapes.py",
-                                "tests/test_validate_contract.py", "tests/test_w3c_shacl.py"],
+    "ecgkg/shacl/messages.py": ["tests/test_messages.py", "tests/test_validate.py",
+                                "tests/test_shapes.py", "tests/test_validate_contract.py",
+                                "tests/test_w3c_shacl.py"],
 }
 
 # Hand-made code mutants: (file, text, replacement, what a careless edit would do). The text must
