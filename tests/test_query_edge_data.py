@@ -24,6 +24,7 @@ PREFIXES = """\
 @prefix ecg: <https://w3id.org/ecgkg/ontology#> .
 @prefix eli: <http://data.europa.eu/eli/ontology#> .
 @prefix ex: <https://example.org/> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -232,9 +233,17 @@ CASES = {
     ),
     "working-groups-meetings": (
         {}, """
-        # a group that takes part in a meeting twice in the same role (DISTINCT); groups whose
-        # labels sort the other way round from their IRIs (the first key, ?label)
-        ex:meeting a ecg:Meeting ; cv:hasParticipation ex:p1, ex:p2, ex:p3 .
+        # a group that takes part in a meeting twice in the same role (DISTINCT) and is invited
+        # to one of its blocks (one row, not a second one without a role); groups whose labels
+        # sort the other way round from their IRIs (the first key, ?label)
+        ex:meeting a ecg:Meeting ; cv:hasParticipation ex:p1, ex:p2, ex:p3 ;
+            ecg:hasBlock ex:block .
+        ex:block ecg:invitedGroup ex:a-group ; skos:prefLabel "Block"@en .
+        # a group only invited, to a block labelled in two languages (its English label only)
+        ex:meeting ecg:hasBlock ex:block2 .
+        ex:block2 ecg:invitedGroup ex:c-group ;
+            skos:prefLabel "Second block"@en, "Deuxième bloc"@fr .
+        ex:c-group a ecg:WorkingGroup ; skos:prefLabel "Middle group"@en .
         ex:p1 cv:hasParticipant ex:a-group ; cv:role ex:observer .
         ex:p2 cv:hasParticipant ex:a-group ; cv:role ex:observer .
         ex:p3 cv:hasParticipant ex:b-group ; cv:role ex:observer .
@@ -242,8 +251,41 @@ CASES = {
         ex:a-group a ecg:WorkingGroup ; skos:prefLabel "Zeta group"@en .
         ex:b-group a ecg:WorkingGroup ; skos:prefLabel "Alpha group"@en .
         """,
-        ("label", "role"),
-        [("Alpha group", "observer"), ("Zeta group", "observer")],
+        ("label", "role", "block"),
+        [("Alpha group", "observer", ""), ("Middle group", "", "Second block"),
+         ("Zeta group", "observer", "Block")],
+    ),
+    "participation-roles": (
+        {}, """
+        # a body that takes part twice in one role (DISTINCT); meetings whose dates sort the
+        # other way round from their IRIs (the first key, ?startDate)
+        ex:meeting-a a ecg:Meeting ; ecg:startDate "2024-05-01"^^xsd:date ;
+            cv:hasParticipation ex:p1, ex:p2 .
+        ex:meeting-b a ecg:Meeting ; ecg:startDate "2023-05-01"^^xsd:date ;
+            cv:hasParticipation ex:p3 .
+        ex:p1 cv:hasParticipant ex:body ; cv:role ex:observer .
+        ex:p2 cv:hasParticipant ex:body ; cv:role ex:observer .
+        ex:p3 cv:hasParticipant ex:body ; cv:role ex:observer .
+        ex:observer skos:prefLabel "observer"@en .
+        """,
+        ("meeting", "role"),
+        [(EX + "meeting-b", "observer"), (EX + "meeting-a", "observer")],
+    ),
+    "passages-of-paragraph": (
+        {"paragraph": "4"}, """
+        # one sentence recorded as two passages (DISTINCT); documents whose sentence numbers
+        # sort the other way round (the first key, ?document)
+        ex:doc-a a ecg:SourceDocument .
+        ex:doc-b a ecg:SourceDocument .
+        ex:s1 dcterms:isPartOf ex:doc-a ; ecg:paragraphNumber 4 ; ecg:sentenceNumber 2 ;
+            oa:exact "Second." .
+        ex:s2 dcterms:isPartOf ex:doc-a ; ecg:paragraphNumber 4 ; ecg:sentenceNumber 2 ;
+            oa:exact "Second." .
+        ex:s3 dcterms:isPartOf ex:doc-b ; ecg:paragraphNumber 4 ; ecg:sentenceNumber 1 ;
+            oa:exact "First." .
+        """,
+        ("document", "sentence", "text"),
+        [(EX + "doc-a", "2", "Second."), (EX + "doc-b", "1", "First.")],
     ),
     "combined-events": (
         {}, """
@@ -277,4 +319,4 @@ def test_every_case_is_a_bundled_query():
     from ecgkg.library import library
 
     names = {q.name for q in library()}
-    assert len(CASES) == 17 and set(CASES) <= names
+    assert len(CASES) == 19 and set(CASES) <= names
