@@ -48,3 +48,18 @@ def test_every_esco_iri_in_data_exists_in_the_official_release(esco_dir):
     official = official_esco_iris(esco_dir)
     assert len(official) > 18000
     assert sorted(used - official) == []
+
+
+def test_esco_subset_is_what_the_generator_makes(esco_dir, tmp_path):
+    """data/esco/ holds exactly what `ecgkg esco subset` writes from the official release for
+    the links in data/: a statement dropped from it or added by hand fails here."""
+    import shutil
+
+    from ecgkg.esco.subset import write_subset
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    result = write_subset(esco_dir, copy)
+    assert result.missing == []
+    assert not result.changed, (
+        "data/esco/ differs from what the release gives: run `ecgkg esco subset`")
