@@ -70,7 +70,7 @@ CODE_TESTS = {
     "ecgkg/results.py": ["tests/test_results_layout.py", "tests/test_formats_golden.py",
                          "tests/test_api.py", "tests/test_cli.py",
                          "tests/test_queries.py"],
-    "ecgkg/shacl/engine.py": ENGINE_TESTS,
+    "ecgkg/shacl/engine.py": ["tests/test_engine_constraints.py", *ENGINE_TESTS],
     "ecgkg/shacl/sparql.py": ["tests/test_sparql_constraints.py",
                               "tests/test_validate_contract.py", *ENGINE_TESTS],
     "ecgkg/shacl/messages.py": ["tests/test_messages.py", "tests/test_validate.py",
