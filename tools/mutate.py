@@ -41,7 +41,8 @@ TESTS = {
     # the files after it run whole (the -k once deselected test_reference_data.py's tests here)
     "data": ["tests/test_shapes.py", "-k", "golden or bundled", "|", "tests/test_queries.py",
              "tests/test_reference_data.py",
-             "tests/test_summary_statements.py", "tests/test_data_files.py"],
+             "tests/test_summary_statements.py", "tests/test_data_files.py",
+             "tests/test_curator_links.py"],
     "ontology": ["tests/test_ontology.py", "tests/test_queries.py", "|", "tests/test_shapes.py",
                  "-k", "golden or bundled or roles or minted"],
     "code": ["tests/test_cli.py", "tests/test_formats_golden.py", "tests/test_queries.py",
