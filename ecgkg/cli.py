@@ -411,6 +411,8 @@ def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
     from ecgkg.shacl.reports import render
 
     report = validate(list(paths) or None, shapes=shapes_path, context=list(context))
+    for notice in report.notices:
+        click.echo(f"ecgkg: warning: {notice}", err=True)
     color = fmt == "text" and sys.stdout.isatty()
     click.echo(render(report, fmt, fail_on=fail_on, color=color), nl=False, color=color)
     if release:
