@@ -64,6 +64,7 @@ def assert_clean_outcome(result) -> None:
         assert len(errors) == 1, result.output
 
 
+@pytest.mark.slow
 @examples(40)
 @given(data=mutated_turtle())
 def test_a_mutated_turtle_file_builds_or_fails_in_one_line(tmp_path_factory, data):
@@ -138,6 +139,7 @@ CELLS = st.one_of(st.text(max_size=30), st.sampled_from(
        target=st.sampled_from(["en/occupations_en.csv.gz", "en/skills_en.csv.gz",
                                "relations/occupationSkillRelations.csv.gz",
                                "relations/broaderRelationsOccPillar.csv.gz"]))
+@pytest.mark.slow
 def test_a_malformed_esco_row_is_reported_or_refused_never_a_traceback(
         tmp_path_factory, esco_dir, column, line, cell, target):
     package = tiny_package(esco_dir, tmp_path_factory.mktemp("esco") / "v1.1.1")

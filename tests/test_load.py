@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
+import pytest
 from click.testing import CliRunner
 from oxigraph_server import loaded_server, misbehaving_endpoint, oxigraph_server  # noqa: F401
 
@@ -100,6 +101,7 @@ def test_graphs_are_sent_as_n_triples_and_a_failure_part_way_says_what_is_new_an
         assert list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
 
 
+@pytest.mark.slow
 def test_a_store_that_never_answers_times_out_and_says_the_graph_may_change():
     with misbehaving_endpoint("hang") as (_server, url):
         result = run_cli("load", "--endpoint", url, "--timeout", "2")

@@ -157,6 +157,7 @@ def test_http_500_gives_a_clear_error():
     assert method == "POST" and body.startswith(b"query=")  # POST, form-encoded
 
 
+@pytest.mark.slow
 def test_endpoint_that_never_answers_times_out():
     with misbehaving_endpoint("hang") as (_server, url):
         result, elapsed = timed("query", "strategies", "--endpoint", url, "--timeout", "2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from conftest import PROJECT_ROOT
 from rdflib import RDF, Graph, URIRef
@@ -17,6 +18,7 @@ INITIATIVE = "https://w3id.org/ecgkg/id/initiative/esco-to-identify-training-nee
 PASSAGE = "https://w3id.org/ecgkg/id/doc/ecg-2023-11-malaga-executive-summary/p5-s4"
 
 
+@pytest.mark.slow
 def test_index_is_kept_and_reused(tmp_path, monkeypatch, esco_dir):
     monkeypatch.setenv("ECGKG_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(suggest_module, "_CACHE", {})
@@ -32,6 +34,7 @@ def test_index_is_kept_and_reused(tmp_path, monkeypatch, esco_dir):
     assert calls == []
 
 
+@pytest.mark.slow
 def test_a_damaged_kept_index_is_rebuilt(tmp_path, monkeypatch, esco_dir):
     monkeypatch.setenv("ECGKG_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(suggest_module, "_CACHE", {})
