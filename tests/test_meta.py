@@ -146,6 +146,7 @@ def test_every_choice_of_every_option_is_tested():
         ("validate", "fail_on"): {"violation", "warning", "info"},
         ("esco suggest", "kind"): {"occupation", "skill"},  # tests/test_esco_links.py
         ("esco suggest", "fmt"): {"text", "ttl"},  # test_esco_links.py, test_suggest_kept.py
+        ("diff", "fmt"): {"text", "md", "json"},  # tests/test_diff.py
     }
     declared = {(" ".join(path), option): set(values)
                 for path, command in CLI.items() for option, values in choices(command).items()}
