@@ -70,7 +70,7 @@ def test_exit_1_and_every_format(tmp_path):
     assert markdown.exit_code == 1
     assert markdown.output.startswith(f"## {OLD} -> {NEW}: 1 added, 1 removed, 3 changed\n")
     assert "### Added" in markdown.output and "### Removed" in markdown.output
-    assert f"    - removed `\"Old name\"@en`" in markdown.output
+    assert "    - removed `\"Old name\"@en`" in markdown.output
     document = json.loads(run(str(OLD), str(NEW), "-f", "json").output)
     assert document["equal"] is False
     assert [r["resource"] for r in document["changed"]] == [
