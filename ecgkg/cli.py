@@ -430,9 +430,10 @@ def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
 
 def register_optional_commands() -> None:
     """Verbs from subsystems that live in their own modules."""
-    from ecgkg.publish.cli import diff_command
+    from ecgkg.publish.cli import diff_command, release_command
 
     main.add_command(diff_command)
+    main.add_command(release_command)
     try:
         from ecgkg.esco.cli import esco
     except ImportError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -34,3 +35,41 @@ def diff_command(old: str, new: str | None, fmt: str) -> None:
     result = diff(old, new)
     click.echo(render(result, fmt), nl=False)
     sys.exit(0 if result.equal else 1)
+
+
+@click.command("release")
+@click.argument("version", metavar="VERSION")
+@click.option("--output", "-o", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("dist"), show_default=True,
+              help="Folder to write ecgkg-VERSION/ into.")
+@click.option("--since", metavar="OLD", default=None,
+              help="The previous version for the changelog entry (a release folder, folder or "
+                   "git revision); default: the newest earlier release under --output.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Release date (YYYY-MM-DD); default: today (UTC).")
+@click.option("--force", is_flag=True, help="Replace an existing ecgkg-VERSION/ folder.")
+def release_command(version: str, output: Path, since: str | None, day, force: bool) -> None:
+    """Write a release of the dataset: ecgkg-VERSION/ with Turtle, N-Triples and JSON-LD and
+    release.ttl, their DCAT/VoID description (version, date, licence, ESCO attribution, triples
+    per graph, classes, checksums).
+
+    Refused (exit 1) when the data has violations or unreviewed resources; refused (exit 2)
+    when VERSION is not MAJOR.MINOR.PATCH, not greater than the last release in CHANGELOG.md,
+    or lower than the ontology's version, and when the folder exists (unless --force). The
+    folder is whole or absent. Then the ontology's and dataset's owl:versionIRI and
+    owl:versionInfo become VERSION in their files and CHANGELOG.md gains an entry.
+
+    \b
+    Example:
+      ecgkg release 0.2.0
+      ecgkg release 0.3.0 --since dist/ecgkg-0.2.0 -o dist
+    """
+    from ecgkg.publish.release import release
+
+    made = release(version, output, force=force, since=since,
+                   today=day.date() if day else None)
+    for path in made.files:
+        click.echo(f"wrote {path}")
+    for path in made.bumped:
+        click.echo(f"version {version} in {path}")
+    click.echo(f"{made.triples:,} triples released as {version}")
