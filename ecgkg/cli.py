@@ -286,7 +286,7 @@ def queries_command(verbose: bool) -> None:
         for param in query.params:
             line = f"{indent}--param {param.name}=<{param.type}>"
             if verbose:
-                line += f"  {param.description} (default: {param.default})"
+                line += f"  {param.description} (default: {param.shown_default})"
             click.echo(line)
 
 

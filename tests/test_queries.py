@@ -95,7 +95,8 @@ def test_query_header_is_complete_and_matches_its_columns(path):
     for param in query.params:
         assert param.description
         assert f"?{param.name}" in query.text
-        parse_value(param.type, param.default)
+        if param.default is not None:  # None: declared `-`, left unbound for the query to decide
+            parse_value(param.type, param.default)
 
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
@@ -200,9 +201,11 @@ def test_projected_parameters_use_substitutions_the_rest_values(queries):
     assert text == queries["passages-of-paragraph"].text
     assert substitutions == {ox.Variable("paragraph"):
                              ox.Literal("3", datatype=ox.NamedNode(XSD + "integer"))}
-    text, substitutions = prepare(queries["meeting-agenda"])
+    text, substitutions = prepare(queries["meeting-agenda"], {"meeting": "ecgid:meeting/x"})
     assert substitutions == {}
-    assert "VALUES ?meeting { <https://w3id.org/ecgkg/id/meeting/ECG-2023-11-22> }" in text
+    assert "VALUES ?meeting { <https://w3id.org/ecgkg/id/meeting/x> }" in text
+    # no default (`-`): nothing bound, the query picks the latest meeting itself
+    assert prepare(queries["meeting-agenda"]) == (queries["meeting-agenda"].text, {})
     text, substitutions = prepare(queries["passages-of-paragraph"], remote=True)
     assert substitutions == {} and 'VALUES ?paragraph { "4"^^<' in text
 
@@ -304,6 +307,18 @@ def test_incomplete_or_wrong_headers_are_refused(header, message):
         parse_query(header + "SELECT ?a WHERE { ?a ?b ?c }\n", "bad", strict=True)
 
 
+def test_a_parameter_without_default_is_left_unbound_unless_given(built):
+    query = parse_query('#+ param: x iri - "any"\n'
+                        'SELECT ?n WHERE { BIND (COALESCE(STR(?x), "unbound") AS ?n) }\n',
+                        "nodefault")
+    assert query.params[0].default is None and query.bindings() == {}
+    assert run(query, built=built).rows[0][0] == ox.Literal("unbound")
+    given = run(query, {"x": "urn:a"}, built=built).rows[0][0]
+    assert given == ox.Literal("urn:a")
+    with pytest.raises(EcgkgError, match="not an absolute IRI"):
+        query.bindings({"x": "not an iri"})
+
+
 def test_header_lines_after_the_query_are_refused():
     with pytest.raises(EcgkgError, match="after the query text"):
         parse_query("SELECT ?a WHERE { ?a ?b ?c }\n#+ title: late\n", "late")
@@ -320,7 +335,8 @@ def test_queries_verb_lists_every_query_with_its_parameters(queries):
         for param in query.params:
             assert f"--param {param.name}=<{param.type}>" in result.output
     verbose = run_cli("queries", "--verbose").output
-    assert "(default: https://w3id.org/ecgkg/id/meeting/ECG-2023-11-22)" in verbose
+    assert "(default: https://w3id.org/ecgkg/id/org/ECO)" in verbose
+    assert "(default: none: the query decides)" in verbose  # meeting-agenda's meeting
 
 
 def test_query_by_name_file_and_stdin_agree():
