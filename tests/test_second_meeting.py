@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
+from virtuoso_server import virtuoso_server  # noqa: F401
 
 from ecgkg.build import build
 from ecgkg.cli import main
@@ -205,3 +206,41 @@ def test_cli_agenda_defaults_to_the_latest_meeting():
     assert body and all(line.startswith(SECOND + ",") for line in body)
     verbose = CliRunner().invoke(main, ["queries", "--verbose"]).output
     assert "--param meeting=<iri>" in verbose and "(default: none: the query decides)" in verbose
+
+
+# ---- the same on Virtuoso, whose SPARQL differs most from the embedded store's
+
+
+VIRTUOSO_DIFFERS = [("esco-concepts-by-period", None)]
+
+
+@pytest.mark.slow
+def test_virtuoso_gives_the_embedded_rows_with_a_second_meeting(virtuoso_server, both,  # noqa: F811
+                                                                 monkeypatch):
+    """Every bundled query, with its defaults, and meeting-agenda with a meeting given (bound by
+    VALUES before the OPTIONAL that picks the latest), on data/ and the fixture loaded into a
+    real Virtuoso."""
+    from virtuoso_server import PASSWORD, USER
+
+    monkeypatch.setenv("ECGKG_ENDPOINT_USER", USER)
+    monkeypatch.setenv("ECGKG_ENDPOINT_PASSWORD", PASSWORD)
+    merge = "https://w3id.org/ecgkg/graph/merge-with-second-meeting"
+    result = CliRunner().invoke(main, [
+        "load", "--graph-store", virtuoso_server.graph_store_url, "--merge-graph", merge,
+        str(ontology_dir()), str(data_dir()), str(FIXTURE_DIR)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    cases = [(name, None) for name in sorted(QUERIES)]
+    cases += [("meeting-agenda", {"meeting": MALAGA}), ("meeting-agenda", {"meeting": SECOND}),
+              ("meeting-agenda", {"meeting": "ecgid:meeting/none"})]
+    differ = []
+    for name, values in cases:
+        local = run(QUERIES[name], values, built=both)
+        remote = run(QUERIES[name], values, endpoint=virtuoso_server.sparql_url, timeout=60,
+                     default_graph=merge)
+        if remote.sorted_rows() != local.sorted_rows():
+            differ.append((name, values, len(local.rows), len(remote.rows)))
+    # Known, strictly: with two meetings Virtuoso 7.2 answers esco-concepts-by-period with no
+    # rows (the embedded store: 6); with one meeting (tests/test_virtuoso.py) they agree. When
+    # a rewrite of that query fixes it, this list must shrink.
+    assert [(name, values) for name, values, _, _ in differ] == VIRTUOSO_DIFFERS, differ
+    assert {row[0] for row in rows(both, "meeting-agenda")} == {SECOND}
