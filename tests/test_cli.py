@@ -71,8 +71,8 @@ def test_build_prints_counts_per_class(built):
 
 
 def test_query_from_stdin_in_every_tabular_format():
-    sparql = ("PREFIX ecg: <https://w3id.org/ecgkg/ontology#> "
-              "SELECT ?start WHERE { ?m a ecg:Meeting ; ecg:startDate ?start }")
+    sparql = ("PREFIX ecg: <https://w3id.org/ecgkg/ontology#> SELECT ?start WHERE { "
+              "<https://w3id.org/ecgkg/id/meeting/ECG-2023-11-22> ecg:startDate ?start }")
     assert run("query", "-", "--format", "csv", input=sparql).output == "start\n2023-11-22\n"
     assert run("query", "-", "--format", "tsv", input=sparql).output == "start\n2023-11-22\n"
     assert '"value": "2023-11-22"' in run("query", "-", "--format", "json", input=sparql).output

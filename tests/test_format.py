@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from ecgkg.cli import main
 from ecgkg.turtle_comments import scan
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "second-meeting" / "ECG-2024-06-12.ttl"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "second-meeting" / "ECG-2025-03-19.ttl"
 
 KEPT = '''\
 # Header: what this file holds.
@@ -147,13 +147,13 @@ def test_a_curators_meeting_file_keeps_every_comment(tmp_path):
 
 
 def test_a_new_meeting_skeleton_is_refused_until_its_todos_are_filled_in(tmp_path):
-    path = tmp_path / "ECG-2024-06-12.ttl"
-    made = CliRunner().invoke(main, ["new", "meeting", "--start", "2024-06-12", "--place",
+    path = tmp_path / "ECG-2025-03-19.ttl"
+    made = CliRunner().invoke(main, ["new", "meeting", "--start", "2025-03-19", "--place",
                                      "Ghent", "-o", str(path)])
     assert made.exit_code == 0, made.output
     refused = run(str(path))
     assert refused.exit_code == 2 and "would be lost" in refused.output
     assert run("--drop-comments", str(path)).exit_code == 0
     out = path.read_text(encoding="utf-8")
-    assert out.startswith("# Meeting of the EURES Coordination Group, 12 June 2024, Ghent.")
+    assert out.startswith("# Meeting of the EURES Coordination Group, 19 March 2025, Ghent.")
     assert "TODO: one sentence" not in out  # it stood inside the meeting's statement

@@ -2,7 +2,7 @@
 meeting-scoped queries default to the latest meeting in the graph, not to a named one.
 
 The meeting is a made-up test fixture (tests/fixtures/second-meeting/, never data/): Ghent,
-12-13 June 2024, with its own made-up summary, two presentations (ECO, about the EURES
+19-20 March 2025, with its own made-up summary, two presentations (ECO, about the EURES
 Strategy 2025-2030 with an ESCO link; NCO BE), and five participations.
 """
 
@@ -23,8 +23,8 @@ from ecgkg.sources import data_dir, ontology_dir
 from ecgkg.validate import validate
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "second-meeting"
-FIXTURE_FILE = FIXTURE_DIR / "ECG-2024-06-12.ttl"
-SECOND = "https://w3id.org/ecgkg/id/meeting/ECG-2024-06-12"
+FIXTURE_FILE = FIXTURE_DIR / "ECG-2025-03-19.ttl"
+SECOND = "https://w3id.org/ecgkg/id/meeting/ECG-2025-03-19"
 MALAGA = "https://w3id.org/ecgkg/id/meeting/ECG-2023-11-22"
 QUERIES = {q.name: q for q in library()}
 
@@ -61,7 +61,7 @@ DEFAULTS = {
 # Queries whose defaults do not reach the fixture, with values that do: each must add rows
 # that name the fixture.
 REACHING = [
-    ("esco-concepts-by-period", {"from": "2024-01-01", "to": "2024-12-31"}),
+    ("esco-concepts-by-period", {"from": "2025-01-01", "to": "2025-12-31"}),
     ("passages-of-paragraph", {"paragraph": "1"}),
     ("source-of-fact", {"subject": SECOND}),
     ("presentations-by-body", {"body": "ecgid:org/NCO-BEL"}),
@@ -106,7 +106,7 @@ def test_the_fixture_is_a_valid_meeting_later_than_every_meeting_of_data():
     assert not report.failed("violation"), [r.message for r in report.results][:3]
     assert not FIXTURE_FILE.is_relative_to(data_dir())
     starts = [row[3] for row in rows(build(), "meetings-by-year")]
-    assert starts and all(start < "2024-06-12" for start in starts)
+    assert starts and all(start < "2025-03-19" for start in starts)
 
 
 def test_every_bundled_query_is_expected_one_way_or_another():
