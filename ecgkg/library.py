@@ -107,7 +107,7 @@ class Param:
 
     @property
     def shown_default(self) -> str:
-        return "none: the query decides" if self.default is None else self.default
+        return "chosen by the query, see its description" if self.default is None else self.default
 
     def term(self, value: str | None = None) -> ox.NamedNode | ox.Literal | None:
         """The term to bind: the value given, else the default (None: leave it unbound)."""

@@ -344,7 +344,7 @@ def test_queries_verb_lists_every_query_with_its_parameters(queries):
             assert f"--param {param.name}=<{param.type}>" in result.output
     verbose = run_cli("queries", "--verbose").output
     assert "(default: https://w3id.org/ecgkg/id/org/ECO)" in verbose
-    assert "(default: none: the query decides)" in verbose  # meeting-agenda's meeting
+    assert "(default: chosen by the query, see its description)" in verbose  # meeting-agenda's meeting
 
 
 def test_query_by_name_file_and_stdin_agree():

@@ -205,7 +205,7 @@ def test_cli_agenda_defaults_to_the_latest_meeting():
     body = result.output.splitlines()[1:]
     assert body and all(line.startswith(SECOND + ",") for line in body)
     verbose = CliRunner().invoke(main, ["queries", "--verbose"]).output
-    assert "--param meeting=<iri>" in verbose and "(default: none: the query decides)" in verbose
+    assert "--param meeting=<iri>" in verbose and "(default: chosen by the query, see its description)" in verbose
 
 
 # ---- the same on Virtuoso, whose SPARQL differs most from the embedded store's
