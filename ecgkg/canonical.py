@@ -58,13 +58,16 @@ class FormatResult:
     lost: tuple[Comment, ...] = ()  # comments the canonical form cannot keep
 
 
-def lost_comments_message(result: FormatResult) -> str:
+def lost_comments_reason(result: FormatResult) -> str:
     """Why a file cannot be formatted with its comments: which lines would be lost."""
     lines = ", ".join(str(c.line) for c in result.lost)
-    return (f"{display_path(result.path)}: comments on lines {lines} would be lost: they sit "
-            "inside a statement (or after one on its line, or before a blank node), where "
-            "canonical Turtle has no place for them; move them above the subject, or give "
-            "--drop-comments")
+    return (f"comments on lines {lines} would be lost: they sit inside a statement (or after "
+            "one on its line, or before a blank node), where canonical Turtle has no place for "
+            "them; move them above the subject, or give --drop-comments")
+
+
+def lost_comments_message(result: FormatResult) -> str:
+    return f"{display_path(result.path)}: {lost_comments_reason(result)}"
 
 
 def format_files(paths: list[Path], check: bool = False,

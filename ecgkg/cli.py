@@ -248,9 +248,9 @@ def format_command(check: bool, drop_comments: bool, paths: tuple[Path, ...]) ->
     Example:
       ecgkg format
       ecgkg format --check data/meetings/ECG-2023-11-22.ttl
-      ecgkg format --drop-comments data/meetings/ECG-2024-06-12.ttl
+      ecgkg format --drop-comments data/meetings/ECG-2025-03-19.ttl
     """
-    from ecgkg.canonical import format_files, lost_comments_message
+    from ecgkg.canonical import format_files, lost_comments_reason
     from ecgkg.sources import data_dir, display_path, ontology_dir, rdf_files, shapes_dir
 
     targets = list(paths) or [p for p in (ontology_dir(), data_dir(), shapes_dir()) if p.exists()]
@@ -260,7 +260,7 @@ def format_command(check: bool, drop_comments: bool, paths: tuple[Path, ...]) ->
     for result in changed:
         if check and result.lost:
             click.echo(f"{display_path(result.path)}: not canonical; "
-                       + lost_comments_message(result).split(": ", 1)[1], err=True)
+                       f"{lost_comments_reason(result)}", err=True)
             continue
         verb = "not canonical" if check else "reformatted"
         click.echo(f"{display_path(result.path)}: {verb}", err=True)

@@ -11,8 +11,9 @@ A query file starts with a header of grlc-like comment lines, then the SPARQL te
 `param` takes a name (the query's `?name` variable), a type (iri, string, date, integer, gYear,
 lang-string), a default written as a user types it on the command line (quote it when it holds
 spaces; `-` for none: the variable is left unbound and the query itself decides, as
-meeting-agenda picks the latest meeting) and a quoted description. `columns` lists the SELECT variables in order. Parameters are
-bound as RDF terms, never spliced into the query as text: see `bind_values`.
+meeting-agenda picks the latest meeting) and a quoted description. `columns` lists the SELECT
+variables in order. Parameters are bound as RDF terms, never spliced into the query as text:
+see `bind_values`.
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def scan(text: str) -> Scan:
         elif char in _PUNCT or (char == "." and not (i + 1 < n and text[i + 1].isdigit())):
             end = i + 1
         else:
-            end = _read_name(text, i)
+            end = max(_read_name(text, i), i + 1)  # always progress, whatever the text
         token = text[i:end]
         line += token.count("\n")
         i = end

@@ -157,3 +157,27 @@ def test_a_new_meeting_skeleton_is_refused_until_its_todos_are_filled_in(tmp_pat
     out = path.read_text(encoding="utf-8")
     assert out.startswith("# Meeting of the EURES Coordination Group, 19 March 2025, Ghent.")
     assert "TODO: one sentence" not in out  # it stood inside the meeting's statement
+
+
+# Every hand-written Turtle fixture carries comments (the shape fixtures' `# expect:` header):
+# formatted, each keeps all of them, and formatting again changes nothing.
+COMMENTED = sorted(p for folder in ("shape_fixtures", "fixtures")
+                   for p in (Path(__file__).resolve().parent / folder).rglob("*.ttl"))
+
+
+def test_the_commented_fixtures_are_found():
+    assert len(COMMENTED) >= 59  # 58 shape fixtures (tests/test_shapes.py) and the second meeting
+    assert all("#" in p.read_text(encoding="utf-8") for p in COMMENTED)
+
+
+def test_every_commented_fixture_formats_with_all_its_comments_idempotently(tmp_path):
+    from ecgkg.canonical import canonical_turtle, parse_turtle
+    from ecgkg.turtle_comments import keep_comments
+
+    for path in COMMENTED:
+        text = path.read_text(encoding="utf-8")
+        canonical = canonical_turtle(parse_turtle(path))
+        once = keep_comments(text, canonical)
+        assert once.lost == [], (path.name, once.lost)
+        assert sorted(comments(once.text)) == sorted(comments(text)), path.name
+        assert keep_comments(once.text, canonical).text == once.text, path.name
