@@ -240,15 +240,15 @@ def format_command(check: bool, drop_comments: bool, paths: tuple[Path, ...]) ->
     """Rewrite Turtle files in canonical form (default: ontology/, data/ and shapes/).
 
     Canonical form is what the tests demand: sorted, stable Turtle with the project's prefixes.
-    Comments at the top of a file, before a subject's block and at the end are kept (before
-    that subject's block). A comment inside a statement has no place in canonical form: the
-    file is refused (exit 2, naming its lines, nothing written) unless --drop-comments.
+    Comments are kept at the top of a file, before a subject's block (moving with it) and at
+    the end. A comment inside a statement has no place in canonical form: the file is refused
+    (exit 2, naming its lines, nothing written) unless --drop-comments.
 
     \b
     Example:
       ecgkg format
       ecgkg format --check data/meetings/ECG-2023-11-22.ttl
-      ecgkg format --drop-comments data/meetings/ECG-2025-03-19.ttl
+      ecgkg format --drop-comments data/meetings/ECG-2024-06-12.ttl
     """
     from ecgkg.canonical import format_files, lost_comments_reason
     from ecgkg.sources import data_dir, display_path, ontology_dir, rdf_files, shapes_dir
