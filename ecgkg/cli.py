@@ -232,25 +232,36 @@ def export_command(fmt: str, output: Path | None, paths: tuple[Path, ...]) -> No
 
 @main.command("format")
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not canonical.")
+@click.option("--drop-comments", is_flag=True,
+              help="Drop the comments canonical Turtle has no place for (inside a statement) "
+              "instead of refusing the file.")
 @paths_argument
-def format_command(check: bool, paths: tuple[Path, ...]) -> None:
+def format_command(check: bool, drop_comments: bool, paths: tuple[Path, ...]) -> None:
     """Rewrite Turtle files in canonical form (default: ontology/, data/ and shapes/).
 
     Canonical form is what the tests demand: sorted, stable Turtle with the project's prefixes.
+    Comments are kept at the top of a file, before a subject's block (moving with it) and at
+    the end. A comment inside a statement has no place in canonical form: the file is refused
+    (exit 2, naming its lines, nothing written) unless --drop-comments.
 
     \b
     Example:
       ecgkg format
       ecgkg format --check data/meetings/ECG-2023-11-22.ttl
+      ecgkg format --drop-comments data/meetings/ECG-2024-06-12.ttl
     """
-    from ecgkg.canonical import format_files
+    from ecgkg.canonical import format_files, lost_comments_reason
     from ecgkg.sources import data_dir, display_path, ontology_dir, rdf_files, shapes_dir
 
     targets = list(paths) or [p for p in (ontology_dir(), data_dir(), shapes_dir()) if p.exists()]
     files = [p for p in rdf_files(targets) if p.suffix == ".ttl"]
-    results = format_files(files, check=check)
+    results = format_files(files, check=check, drop_comments=drop_comments)
     changed = [r for r in results if r.changed]
     for result in changed:
+        if check and result.lost:
+            click.echo(f"{display_path(result.path)}: not canonical; "
+                       f"{lost_comments_reason(result)}", err=True)
+            continue
         verb = "not canonical" if check else "reformatted"
         click.echo(f"{display_path(result.path)}: {verb}", err=True)
     click.echo(f"{len(files)} files, {len(changed)} {'not canonical' if check else 'rewritten'}",
@@ -286,7 +297,7 @@ def queries_command(verbose: bool) -> None:
         for param in query.params:
             line = f"{indent}--param {param.name}=<{param.type}>"
             if verbose:
-                line += f"  {param.description} (default: {param.default})"
+                line += f"  {param.description} (default: {param.shown_default})"
             click.echo(line)
 
 
