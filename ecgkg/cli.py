@@ -441,10 +441,11 @@ def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
 
 def register_optional_commands() -> None:
     """Verbs from subsystems that live in their own modules."""
-    from ecgkg.publish.cli import diff_command, release_command
+    from ecgkg.publish.cli import diff_command, plot_group, release_command
 
     main.add_command(diff_command)
     main.add_command(release_command)
+    main.add_command(plot_group)
     try:
         from ecgkg.esco.cli import esco
     except ImportError:

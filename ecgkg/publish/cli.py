@@ -73,3 +73,42 @@ def release_command(version: str, output: Path, since: str | None, day, force: b
     for path in made.bumped:
         click.echo(f"version {version} in {path}")
     click.echo(f"{made.triples:,} triples released as {version}")
+
+
+@click.group("plot")
+def plot_group() -> None:
+    """Pictures of the graph, as SVG or PNG (needs the `plot` extra: matplotlib, networkx).
+
+    \b
+    Example:
+      ecgkg plot timeline -o timeline.svg
+      ecgkg plot network -o network.png
+    """
+
+
+def plot_verb(name: str, draw_name: str, summary: str):
+    @plot_group.command(name, help=summary)
+    @click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
+                  help="The picture to write; .svg or .png says its format.")
+    @click.option("--store", type=click.Path(path_type=Path), metavar="DIR",
+                  help="Read a persisted store (ecgkg build --store DIR).")
+    @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+    def verb(output: Path, store: Path | None, paths: tuple[Path, ...]) -> None:
+        import ecgkg
+        from ecgkg.docs import plots
+
+        kg = ecgkg.open(list(paths) or None, store=store)
+        click.echo(f"wrote {getattr(plots, draw_name)(kg, output)}")
+
+    return verb
+
+
+plot_verb("timeline", "timeline",
+          "Meetings over time: a bar per meeting stacked by presenting body, the host country "
+          "above it, a star for each combined event. PATHS: files or folders to draw instead "
+          "of the bundled ontology and data.\n\n\b\nExample:\n  ecgkg plot timeline -o "
+          "timeline.svg\n  ecgkg plot timeline -o history.png benchmarks/work/100k ontology")
+plot_verb("network", "network",
+          "Bodies, initiatives, legal acts and ESCO concepts linked as the graph links them, "
+          "coloured by kind; the most linked are named. PATHS as for timeline.\n\n\b\nExample:"
+          "\n  ecgkg plot network -o network.svg")
