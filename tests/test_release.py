@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,11 @@ def home(tmp_path, monkeypatch):
     root = tmp_path / "home"
     for name in ("ontology", "data", "shapes", "queries"):
         shutil.copytree(PROJECT_ROOT / name, root / name)
+    # The copy's ontology says 0.1.0 and no release is recorded, whatever the checkout's say.
+    ontology = root / "ontology" / "ecgkg.ttl"
+    ontology.write_text(re.sub(r'(ontology/|owl:versionInfo ")\d+\.\d+\.\d+', r"\g<1>0.1.0",
+                               ontology.read_text()))
+    assert version_of(ontology, ONTOLOGY) == ("0.1.0", "https://w3id.org/ecgkg/ontology/0.1.0")
     monkeypatch.setenv("ECGKG_HOME", str(root))
     return root
 
