@@ -266,3 +266,15 @@ def test_a_file_as_output_is_refused(tmp_path):
     with pytest.raises(EcgkgError, match="not a folder"):
         build_site(target)
     assert target.read_text(encoding="utf-8") == "a file\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-o", "."], "holds the working folder"),
+    (["-o", "site", "--server", "ftp://example"], "not an http:// or https:// URL"),
+])
+def test_bad_targets_are_one_line_errors(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["docs", *args])
+    assert result.exit_code == 2
+    assert message in result.output and len(result.output.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

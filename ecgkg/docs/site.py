@@ -32,9 +32,16 @@ PICTURES = (("timeline", "timeline.svg", "Meetings over time, items stacked by p
             ("network", "network.svg", "Bodies, initiatives, legal acts and ESCO concepts"))
 
 
-def check_output(output: Path, force: bool) -> None:
-    if output.is_symlink() or (output.exists() and not output.is_dir()):
+def check_output(output: Path, force: bool, server: str) -> None:
+    if output.is_symlink():
+        raise EcgkgError(f"{display_path(output)}: is a symbolic link; give the folder itself")
+    if output.exists() and not output.is_dir():
         raise EcgkgError(f"{display_path(output)}: not a folder; give a folder for the site")
+    if Path.cwd().resolve().is_relative_to(output.resolve()):
+        raise EcgkgError(f"{display_path(output)}: holds the working folder; give a folder of "
+                         "its own for the site")
+    if not server.startswith(("http://", "https://")):
+        raise EcgkgError(f"--server {server}: not an http:// or https:// URL")
     if not output.parent.is_dir():
         raise EcgkgError(f"{display_path(output.parent)}: no such folder")
     if (output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file()
@@ -122,7 +129,7 @@ def build_site(output: Path, paths: list[Path] | None = None, force: bool = Fals
     import ecgkg
 
     output = Path(output)
-    check_output(output, force)
+    check_output(output, force, server)
     kg = ecgkg.open(paths)
     scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}.ecgkg-", dir=output.parent))
     old = None
