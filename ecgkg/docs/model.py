@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from ecgkg.docs.html import Anchors, iri_link, table, term_html, text
@@ -74,7 +75,7 @@ def path_text(graph: rdflib.Graph, path) -> tuple[str, list[str]]:
     if isinstance(path, rdflib.URIRef):
         return compact_iri(str(path)), [str(path)]
     if (path, RDF.first, None) in graph:
-        parts = [path_text(graph, p) for p in rdflib.collection.Collection(graph, path)]
+        parts = [path_text(graph, p) for p in Collection(graph, path)]
         return "/".join(p for p, _ in parts), [i for _, iris in parts for i in iris]
     for predicate, form in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"),
                             (SH.oneOrMorePath, "{}+"), (SH.zeroOrOnePath, "{}?")):
@@ -84,7 +85,7 @@ def path_text(graph: rdflib.Graph, path) -> tuple[str, list[str]]:
             return form.format(shown), iris
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
-        parts = [path_text(graph, p) for p in rdflib.collection.Collection(graph, alternatives)]
+        parts = [path_text(graph, p) for p in Collection(graph, alternatives)]
         return "(" + "|".join(p for p, _ in parts) + ")", [i for _, iris in parts for i in iris]
     return "_:" + str(path), []
 
@@ -94,11 +95,11 @@ def value_html(graph: rdflib.Graph, value, anchors: Anchors) -> str:
     if isinstance(value, rdflib.BNode):
         if (value, RDF.first, None) in graph:
             return ", ".join(value_html(graph, v, anchors)
-                             for v in rdflib.collection.Collection(graph, value))
+                             for v in Collection(graph, value))
         union = graph.value(value, OWL.unionOf)
         if union is not None:
             return " or ".join(value_html(graph, v, anchors)
-                               for v in rdflib.collection.Collection(graph, union))
+                               for v in Collection(graph, union))
     return term_html(ox_term(value), anchors)
 
 

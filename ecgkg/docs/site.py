@@ -28,6 +28,10 @@ from ecgkg.sources import display_path, ontology_dir, shapes_dir
 MARKER = ".ecgkg-site"
 # Where `ecgkg serve` listens by default: the query pages' links open its UI.
 DEFAULT_SERVER = "http://127.0.0.1:7878/"
+# What the dataset says of itself (data/dataset.ttl), at the top of the index.
+DATASET = """SELECT ?title ?description ?rights WHERE { ?dataset a dcat:Dataset
+  OPTIONAL { ?dataset dcterms:title ?title } OPTIONAL { ?dataset dcterms:description ?description }
+  OPTIONAL { ?dataset dcterms:rights ?rights } }"""
 PICTURES = (("timeline", "timeline.svg", "Meetings over time, items stacked by presenting body"),
             ("network", "network.svg", "Bodies, initiatives, legal acts and ESCO concepts"))
 
@@ -80,11 +84,10 @@ def index_page(model: Model, data: Data, queries, kg, folder: Path) -> str:
         ("sources.html", f"the source passages: {len(data.passages)}"),
     ]
     items = "".join(f'<li><a href="{file}">{text(what)}</a></li>' for file, what in links)
-    return (f"<p>ecgkg is a knowledge graph of the EURES Coordination Group (ECG): its meetings, "
-            f"who presented what, the initiatives and their legal basis, the ESCO concepts they "
-            f"concern, and the sentence of the source each fact was drawn from. This site is "
-            f"generated from its ontology, SHACL shapes, named queries and data "
-            f"({len(kg):,} triples).</p><ul>{items}</ul>"
+    about = "".join(f"<p>{text(value)}</p>" for row in kg.query(DATASET).rows
+                    for value in row if value)
+    return (f"{about}<p>This site is generated from the ontology, SHACL shapes, named queries "
+            f"and data of ecgkg ({len(kg):,} triples).</p><ul>{items}</ul>"
             + "".join(pictures(kg, folder)))
 
 
