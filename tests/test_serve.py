@@ -232,3 +232,10 @@ def test_serve_docs_links_each_query_into_the_server():
         server.stop()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(site, timeout=2)  # the site stops with the server
+
+
+def test_serve_docs_refuses_the_endpoint_port_for_the_site():
+    port = str(free_port())
+    result = CliRunner().invoke(main, ["serve", "--port", port, "--docs", "--docs-port", port])
+    assert result.exit_code == 2
+    assert f"--docs-port {port}: the SPARQL server's port" in result.output

@@ -129,6 +129,7 @@ def test_the_shapes_page_shows_what_each_property_shape_requires(site):
     assert '<section id="ecgsh-Meeting">' in page
     assert "<th>min</th><th>max</th>" in page
     assert "Violation" in page and "Warning" in page
+    assert "_:" not in page  # nested shapes (sh:qualifiedValueShape [...]) shown by content
 
 
 def test_every_query_has_its_page_with_its_answer(site):

@@ -90,16 +90,22 @@ def path_text(graph: rdflib.Graph, path) -> tuple[str, list[str]]:
     return "_:" + str(path), []
 
 
-def value_html(graph: rdflib.Graph, value, anchors: Anchors) -> str:
-    """A value of the ontology or shapes: RDF lists and owl:unionOf as their members."""
+def value_html(graph: rdflib.Graph, value, anchors: Anchors, depth: int = 0) -> str:
+    """A value of the ontology or shapes: RDF lists and owl:unionOf as their members, other
+    blank nodes as their statements in brackets."""
     if isinstance(value, rdflib.BNode):
         if (value, RDF.first, None) in graph:
-            return ", ".join(value_html(graph, v, anchors)
+            return ", ".join(value_html(graph, v, anchors, depth + 1)
                              for v in Collection(graph, value))
         union = graph.value(value, OWL.unionOf)
         if union is not None:
             return " or ".join(value_html(graph, v, anchors)
                                for v in Collection(graph, union))
+        described = sorted(graph.predicate_objects(value), key=str)
+        if described and depth < 4:  # a nested shape or restriction: its statements, inline
+            inner = "; ".join(f"{text(compact_iri(str(p)))} {value_html(graph, v, anchors, depth + 1)}"
+                              for p, v in described)
+            return f"[ {inner} ]"
     return term_html(ox_term(value), anchors)
 
 
