@@ -279,3 +279,14 @@ def test_bad_targets_are_one_line_errors(tmp_path, monkeypatch, args, message):
     assert result.exit_code == 2
     assert message in result.output and len(result.output.splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_initiative_page_links_the_meetings_that_presented_it(site):
+    rows = ecgkg.open().query("SELECT DISTINCT ?i ?m WHERE { ?item ecg:aboutInitiative ?i ; "
+                              "ecg:itemOf ?m . ?m a ecg:Meeting }").rows
+    assert rows
+    initiatives = linked_pages(site, "initiatives.html")
+    meetings = linked_pages(site, "meetings.html")
+    for initiative, meeting in rows:
+        page = (site / initiatives[initiative]).read_text(encoding="utf-8")
+        assert f'href="{meetings[meeting]}"' in page, initiative

@@ -99,6 +99,7 @@ class Data:
     incoming: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     agendas: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
     passages: dict[str, Passage] = field(default_factory=dict)
+    item_meetings: dict[str, str] = field(default_factory=dict)  # agenda item -> meeting
 
     @classmethod
     def read(cls, kg) -> Data:
@@ -109,8 +110,9 @@ class Data:
         for meeting, event, item, order in select(kg, AGENDA):
             data.agendas[meeting.value].append((event.value != meeting.value, event.value,
                                                 _number(order), item.value))
-        for agenda in data.agendas.values():
+        for meeting, agenda in data.agendas.items():
             agenda.sort()
+            data.item_meetings.update((row[3], meeting) for row in agenda)
         shown = {iri for iris in data.resources.values() for iri in iris}
         items = {row[3] for agenda in data.agendas.values() for row in agenda}
         ranked: dict[str, tuple[int, str]] = {}
@@ -179,10 +181,15 @@ class Data:
         pointing = sorted(self.incoming.get(iri, []), key=lambda sp: (str(sp[1]), str(sp[0])))
         if pointing:
             parts.append("<h2>Referred to by</h2>" + table(
-                ["subject", "property"],
-                [[term_html(s, anchors, self.labels), iri_link(p.value, anchors)]
-                 for s, p in pointing]))
+                ["subject", "property", "at meeting"],
+                [[term_html(s, anchors, self.labels), iri_link(p.value, anchors),
+                  self._meeting_of(s, anchors)] for s, p in pointing]))
         return "\n".join(parts)
+
+    def _meeting_of(self, term, anchors: Anchors) -> str:
+        """For an agenda item, the meeting whose agenda holds it (it has no page itself)."""
+        meeting = self.item_meetings.get(getattr(term, "value", None))
+        return iri_link(meeting, anchors, self.label(meeting)) if meeting else ""
 
     def _value(self, term, anchors: Anchors) -> str:
         shown = term_html(term, anchors, self.labels)
