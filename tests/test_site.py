@@ -208,11 +208,14 @@ def test_labels_from_data_are_escaped(tmp_path):
         "@prefix ecg: <https://w3id.org/ecgkg/ontology#> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "<https://w3id.org/ecgkg/id/initiative/test-escaping> a ecg:Initiative ;\n"
+        '    ecg:reviewStatus "unreviewed" ;\n'
         '    skos:prefLabel "<script>alert(1)</script> & co"@en .\n', encoding="utf-8")
     folder = tmp_path / "site"
     build_site(folder, [ontology_dir(), data_dir(), extra])
     listing = (folder / "initiatives.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in listing
+    assert "<li>review status: unreviewed: 1</li>" in (folder / "index.html").read_text(
+        encoding="utf-8")  # the index counts what is left to review
     pages = list(folder.glob("*.html"))
     assert pages
     for page in pages:

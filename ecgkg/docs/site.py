@@ -23,7 +23,8 @@ from ecgkg.docs.html import Anchors, page, text
 from ecgkg.docs.model import ONTOLOGY_PAGE, SHAPES_PAGE, Model, read_graph
 from ecgkg.errors import EcgkgError
 from ecgkg.library import library
-from ecgkg.sources import display_path, ontology_dir, shapes_dir
+from ecgkg.results import compact_iri
+from ecgkg.sources import display_path, ontology_dir, project_root, shapes_dir
 
 MARKER = ".ecgkg-site"
 # Where `ecgkg serve` listens by default: the query pages' links open its UI.
@@ -32,6 +33,10 @@ DEFAULT_SERVER = "http://127.0.0.1:7878/"
 DATASET = """SELECT ?title ?description ?rights WHERE { ?dataset a dcat:Dataset
   OPTIONAL { ?dataset dcterms:title ?title } OPTIONAL { ?dataset dcterms:description ?description }
   OPTIONAL { ?dataset dcterms:rights ?rights } }"""
+VERSIONS = """SELECT ?thing ?version WHERE { { ?thing a owl:Ontology } UNION { ?thing a dcat:Dataset }
+  ?thing owl:versionInfo ?version } ORDER BY ?thing"""
+REVIEW = """SELECT ?status (COUNT(DISTINCT ?resource) AS ?resources)
+  WHERE { ?resource ecg:reviewStatus ?status } GROUP BY ?status ORDER BY ?status"""
 PICTURES = (("timeline", "timeline.svg", "Meetings over time, items stacked by presenting body"),
             ("network", "network.svg", "Bodies, initiatives, legal acts and ESCO concepts"))
 
@@ -88,7 +93,23 @@ def index_page(model: Model, data: Data, queries, kg, folder: Path) -> str:
                     for value in row if value)
     return (f"{about}<p>This site is generated from the ontology, SHACL shapes, named queries "
             f"and data of ecgkg ({len(kg):,} triples).</p><ul>{items}</ul>"
-            + "".join(pictures(kg, folder)))
+            + status(kg) + "".join(pictures(kg, folder)))
+
+
+def status(kg) -> str:
+    """Versions (owl:versionInfo, the releases of CHANGELOG.md) and the review status counts."""
+    from ecgkg.publish.release import released_versions
+
+    lines = [f"{text(compact_iri(str(thing)))}: version {text(version)}"
+             for thing, version in kg.query(VERSIONS).rows]
+    releases = released_versions(project_root())
+    lines.append("releases in CHANGELOG.md: " + (text(", ".join(releases)) if releases
+                                                else "none yet (<code>ecgkg release</code>)"))
+    review = [f"{text(compact_iri(str(s)))}: {n}" for s, n in kg.query(REVIEW).rows]
+    lines.append("review status: " + (", ".join(review) if review else
+                                      "no resource carries one (<code>ecgkg draft</code>)"))
+    return "<h2>Versions and review</h2><ul>" + "".join(f"<li>{line}</li>" for line in lines) \
+        + "</ul>"
 
 
 def write_site(folder: Path, kg, server: str) -> int:
