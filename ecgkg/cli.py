@@ -362,9 +362,13 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
               "on exit).")
 @click.option("--timeout", type=SECONDS, default=300.0, show_default=True,
               help="Seconds the server gives each query before it answers with an error.")
+@click.option("--docs", is_flag=True,
+              help="Also serve the documentation site (ecgkg docs), on --docs-port.")
+@click.option("--docs-port", type=click.IntRange(1, 65535), default=None,
+              help="Port of the site on 127.0.0.1 (default: --port plus one).")
 @paths_argument
-def serve_command(port: int, location: Path | None, timeout: float,
-                  paths: tuple[Path, ...]) -> None:
+def serve_command(port: int, location: Path | None, timeout: float, docs: bool,
+                  docs_port: int | None, paths: tuple[Path, ...]) -> None:
     """Serve the graph read-only as a SPARQL endpoint on 127.0.0.1, until Ctrl-C.
 
     Starts the Oxigraph server (`pip install oxigraph`) on a database loaded with the graph,
@@ -375,11 +379,14 @@ def serve_command(port: int, location: Path | None, timeout: float,
     Example:
       ecgkg serve --port 7878
       ecgkg query meetings-by-year --endpoint http://127.0.0.1:7878/query
+      ecgkg serve --docs     # and the documentation site on http://127.0.0.1:7879/
     """
     from ecgkg.serve import serve
 
+    if docs and docs_port is None:
+        docs_port = port + 1 if port < 65535 else port - 1
     serve(port, location, list(paths) or None, announce=lambda text: click.echo(text, err=True),
-          query_timeout=timeout)
+          query_timeout=timeout, docs_port=docs_port if docs else None)
 
 
 @main.command("validate")
@@ -441,11 +448,12 @@ def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
 
 def register_optional_commands() -> None:
     """Verbs from subsystems that live in their own modules."""
-    from ecgkg.publish.cli import diff_command, plot_group, release_command
+    from ecgkg.publish.cli import diff_command, docs_command, plot_group, release_command
 
     main.add_command(diff_command)
     main.add_command(release_command)
     main.add_command(plot_group)
+    main.add_command(docs_command)
     try:
         from ecgkg.esco.cli import esco
     except ImportError:

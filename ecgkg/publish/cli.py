@@ -112,3 +112,31 @@ plot_verb("network", "network",
           "Bodies, initiatives, legal acts and ESCO concepts linked as the graph links them, "
           "coloured by kind; the most linked are named. PATHS as for timeline.\n\n\b\nExample:"
           "\n  ecgkg plot network -o network.svg")
+
+
+@click.command("docs")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("site"),
+              show_default=True, help="Folder to write the site into (replaced whole).")
+@click.option("--server", default="http://127.0.0.1:7878/", show_default=True, metavar="URL",
+              help="The `ecgkg serve` whose query UI the query pages link to.")
+@click.option("--force", is_flag=True,
+              help="Replace --output even when it holds something other than a site.")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def docs_command(output: Path, server: str, force: bool, paths: tuple[Path, ...]) -> None:
+    """Write the documentation site: static HTML generated from the ontology, shapes, queries
+    and data (PATHS: files or folders to document instead of the bundled ontology and data).
+
+    Pages for every class and property (with the shapes constraining it), what the shapes
+    require, each query with its answer and a link into the query UI of `ecgkg serve`, each
+    meeting, body and initiative with the source passages of its facts, and the two pictures
+    of `ecgkg plot`. Links are relative: open index.html from disk or serve the folder.
+
+    \b
+    Example:
+      ecgkg docs -o site && xdg-open site/index.html
+      ecgkg docs -o site ontology data more-meetings/
+    """
+    from ecgkg.docs.site import build_site
+
+    pages = build_site(output, list(paths) or None, force=force, server=server)
+    click.echo(f"wrote {pages} pages to {output}/index.html")
