@@ -60,6 +60,15 @@ FULL_SIZES = ("10k", "100k", "1m")
 QUICK_SIZES = ("10k", "100k")
 HOST = "127.0.0.1"
 
+# Peak memory per million triples generated (MiB) of the hungriest engine of each workload:
+# the peaks of the last full run at 1m (results.md; rdflib's baselines for build, query, export
+# and load, ecgkg's validate), a quarter added for growth and noise. A size whose estimate does
+# not fit in the memory available is refused before anything is generated (issue 15: a clear
+# message rather than the kernel's OOM killer). Engine-independent workloads: 0.
+MIB_PER_MILLION = {"build": 1800, "query": 1800, "store": 800, "validate": 1200,
+                   "export": 1700, "load": 1800}
+MIB_BASE = 300  # the interpreter, the ontology and the libraries
+
 # What each engine is, per workload (None: the engine does not apply).
 ENGINE_NOTES = {
     "startup": ("`ecgkg --help`", '`python -c "import rdflib, pyshacl"`', "`python -c pass`"),
@@ -150,7 +159,41 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.single_run_after is None:
         args.single_run_after = 15.0 if args.quick else 60.0
     args.esco = args.esco or generate.default_esco_dir()
+    for label, triples in args.sizes:
+        problem = size_problem(label, triples, args.workloads)
+        if problem:
+            parser.error(problem)
     return args
+
+
+def available_mib() -> float | None:
+    """MemAvailable of /proc/meminfo (what can be used without swapping), None elsewhere."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as stream:
+            for line in stream:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def size_problem(label: str, triples: int, workloads: list[str],
+                 available: float | None = None) -> str | None:
+    """Why a size cannot run (past the generator's range, or more memory than is available),
+    or None."""
+    try:
+        generate.meetings_a_month(triples)
+    except generate.RangeError as error:
+        return f"--sizes {label}: {error}"
+    needs = MIB_BASE + max((MIB_PER_MILLION.get(w, 0) for w in workloads), default=0) \
+        * triples / 1e6
+    available = available_mib() if available is None else available
+    if available is not None and needs > available:
+        return (f"--sizes {label}: the workloads asked need about {needs / 1024:,.1f} GiB at "
+                f"{triples:,} triples (estimate), more than the {available / 1024:,.1f} GiB "
+                f"available; ask a smaller size or fewer workloads")
+    return None
 
 
 # --------------------------------------------------------------------------- results
