@@ -34,10 +34,11 @@ def load_file(store: ox.Store, path: Path, *, to_default: bool = False,
     load_into(store, path, to_default=to_default, bulk=bulk)
 
 
-# Copies named graphs' triples into the default graph, in the engine. A second parse of a file
-# would give its blank nodes new names, and the merge must hold the same nodes as the file's
-# graph; in memory the copy is also faster than a second parse (1M triples: 18 s against 26 s),
-# though it peaks higher (844 against 624 MiB).
+# Copies named graphs' triples into the default graph, in the engine (on-disk stores; in memory,
+# copy_in_order, whose insertion order is stable). A second parse of a file would give its
+# blank nodes new names, and the merge must hold the same nodes as the file's graph. In memory
+# at 1M a second parse costs about what this copy does (1.06x wall, noisy machine) and peaks
+# lower (636 against 850 MiB).
 MERGE = "INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?s ?p ?o }} }}"
 BLANK_NODES = "ASK {{ GRAPH <{graph}> {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"
 # Files at least this big go through the bulk loader into an on-disk store: one transaction of
