@@ -102,8 +102,8 @@ def test_serve_answers_every_query_like_the_embedded_store(served):
     built = build()
     golden = Path(__file__).resolve().parent / "golden"
     for query in library():
-        served_rows = run(query, endpoint=url).rows
-        assert served_rows == run(query, built=built).rows, query.name
+        served_rows = run(query, endpoint=url).term_rows()
+        assert served_rows == run(query, built=built).term_rows(), query.name
         with (golden / f"{query.name}.tsv").open(encoding="utf-8", newline="") as source:
             expected = list(csv.reader(source, delimiter="\t"))[1:]
         assert [[term_text(t) for t in row] for row in served_rows] == expected, query.name
