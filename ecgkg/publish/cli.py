@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ecgkg.publish.diff import DIFF_FORMATS
+from ecgkg.publish import DIFF_FORMATS
 
 
 @click.command("diff")
