@@ -340,7 +340,7 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
                          exit_code=130 if report.interrupted else 2)
     click.echo(f"{report.named_graphs} graphs, {report.triple_count} triples loaded into "
                f"{report.graph_store}; its default graph is their merge "
-               f"({report.merged_count} distinct triples)", err=True)
+               f"({report.merged_count} triples sent, each kept once)", err=True)
 
 
 @main.command("serve")

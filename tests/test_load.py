@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from oxigraph_server import loaded_server, misbehaving_endpoint, oxigraph_server  # noqa: F401
 
 from ecgkg.cli import main
-from ecgkg.load import default_graph_store, graphs_to_load
+from ecgkg.load import default_graph_store
 from ecgkg.results import term_json
-from ecgkg.sources import bundled_files, graph_iri
+from ecgkg.sources import bundled_files, graph_iri, rdf_files
 
 runner = CliRunner()
 
@@ -81,7 +81,7 @@ def test_the_graph_store_url_is_guessed_only_for_oxigraph():
 
 
 def test_graphs_are_sent_as_n_triples_and_a_failure_part_way_says_what_is_new_and_old():
-    graphs = [g for g, *_ in graphs_to_load(None)]
+    graphs = [graph_iri(path) for path in bundled_files()] + ["the default graph"]
 
     with misbehaving_endpoint("ok") as (server, url):
         server.fail_put = 3
@@ -120,7 +120,7 @@ def test_data_that_does_not_conform_is_not_loaded(monkeypatch):
     seen = []
 
     def validate(paths=None, *args, **kwargs):
-        seen.append(paths)
+        seen.append([ox.parse(path=str(p), format=ox.RdfFormat.N_TRIPLES) for p in paths])
         return types.SimpleNamespace(conforms=False)
 
     monkeypatch.setitem(sys.modules, "ecgkg.validate",
@@ -130,7 +130,12 @@ def test_data_that_does_not_conform_is_not_loaded(monkeypatch):
     assert result.exit_code == 1
     assert "does not conform: nothing loaded" in result.output
     assert server.requests == []
-    assert seen == [[Path("data") / "meetings"]]
+    # validated: the snapshot of each file under data/meetings, as the engine parsed it
+    files = rdf_files([Path("data") / "meetings"])
+    assert len(seen) == 1 and len(seen[0]) == len(files) >= 1
+    assert [len(list(quads)) for quads in seen[0]] == [
+        len(list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE, base_iri=graph_iri(p))))
+        for p in files]
 
 
 def test_load_validates_the_bundled_data_first():
@@ -187,3 +192,37 @@ def test_load_sends_each_file_s_own_terms(tmp_path, monkeypatch):
         ox.Quad(ox.NamedNode("urn:ex:item"), ox.NamedNode("urn:ex:label"),
                 ox.Literal("x", language="en")),
     }
+
+
+def test_load_parses_each_file_once_and_sends_what_it_validated(tmp_path, monkeypatch):
+    # The validator edits the file while it runs, as a curator saving mid-load would: the
+    # load sends what was validated (the snapshot), not the edit, and reads each file once.
+    import ecgkg.load
+
+    source = tmp_path / "item.ttl"
+    source.write_text("<urn:ex:item> <urn:ex:label> \"validated\" ; <urn:ex:part> [ "
+                      "<urn:ex:label> \"inner\" ] .\n", encoding="utf-8")
+    validated = []
+
+    def validate(paths=None, *args, **kwargs):
+        validated.extend(path.read_bytes() for path in paths)
+        source.write_text('<urn:ex:item> <urn:ex:label> "edited" .\n', encoding="utf-8")
+        return types.SimpleNamespace(conforms=True)
+
+    parsed = []
+    parse_quads = ecgkg.load.parse_quads
+
+    def counting(path, *args, **kwargs):
+        parsed.append(path)
+        return parse_quads(path, *args, **kwargs)
+
+    monkeypatch.setattr(ecgkg.load, "parse_quads", counting)
+    monkeypatch.setitem(sys.modules, "ecgkg.validate", types.SimpleNamespace(validate=validate))
+    with misbehaving_endpoint("ok") as (server, url):
+        result = run_cli("load", "--endpoint", url, str(source))
+    assert result.exit_code == 0, result.output
+    assert parsed == [source]
+    (_, _, _, body), (_, _, _, merge) = server.requests
+    assert validated == [body] and merge == body
+    assert b'"validated"' in body and b"edited" not in body
+    assert len(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))) == 3
