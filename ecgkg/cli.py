@@ -307,9 +307,13 @@ def queries_command(verbose: bool) -> None:
               help="Instead of a server, an Oxigraph database folder on this machine (new, "
               "empty, or one `oxigraph serve --location DIR` uses, not while it runs), loaded "
               "with the engine's bulk loader.")
+@click.option("--max-request", type=click.FloatRange(min=0.001), metavar="MB",
+              help="Send a graph larger than this (MB of N-Triples) in several requests of "
+              "about this size, a PUT then POSTs, for a store that refuses one that large "
+              "(Virtuoso: TransactionAfterImageLimit); such a graph is not replaced atomically.")
 @paths_argument
 def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
-                 merge_graph: str | None, location: Path | None,
+                 merge_graph: str | None, location: Path | None, max_request: float | None,
                  paths: tuple[Path, ...]) -> None:
     """Validate the graph, then load it into a triple store, one named graph per file.
 
@@ -337,22 +341,23 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
 
     progress = lambda line: click.echo(line, err=True)  # noqa: E731
     if location is not None:
-        if endpoint or graph_store or merge_graph:
+        if endpoint or graph_store or merge_graph or max_request:
             raise EcgkgError("--location loads a folder on this machine: give it without "
-                             "--endpoint, --graph-store and --merge-graph")
+                             "--endpoint, --graph-store, --merge-graph and --max-request")
         report = load_location(location, list(paths) or None, progress=progress)
     elif not endpoint and not graph_store:
         raise EcgkgError("give --endpoint URL (Oxigraph), --graph-store URL or --location DIR")
     else:
         report = load(endpoint, graph_store, list(paths) or None, timeout=timeout,
-                      merge_graph=merge_graph, progress=progress)
+                      merge_graph=merge_graph, progress=progress,
+                      max_request=None if max_request is None else int(max_request * 1e6))
     if report.failure:
         new = " ".join(g.graph for g in report.loaded) or "none"
         old = " ".join(g.graph for g in report.not_loaded)
         why = "it was being sent" if report.interrupted else "its upload timed out"
         uncertain = f" (the first may yet become new: {why})" if report.failure_uncertain else ""
-        if location is not None:
-            uncertain = " (the first may be incomplete: load again to replace it whole)"
+        if report.failure_note:
+            uncertain = f" ({report.failure_note})"
         raise EcgkgError(f"load stopped at {report.failure}; new (loaded): {new}; "
                          f"old (not loaded){uncertain}: {old}",
                          exit_code=130 if report.interrupted else 2)

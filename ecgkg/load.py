@@ -59,6 +59,7 @@ class LoadReport:
     failure: str | None = None
     failure_uncertain: bool = False  # the failed PUT timed out: the store may yet apply it
     interrupted: bool = False  # stopped by Ctrl-C
+    failure_note: str | None = None  # what state the first graph not loaded may be in
 
     @property
     def triple_count(self) -> int:
@@ -122,21 +123,70 @@ class GraphBody:
 
 
 class Body:
-    """A request body read from files as it is sent, never held whole in memory. Iterable more
-    than once (each pass reopens the files), so a request retried for authentication (Digest
-    answers the first try with 401) sends the body again."""
+    """A request body read from files as it is sent, never held whole in memory: whole files,
+    or (path, start, end) byte ranges of them. Iterable more than once (each pass reopens the
+    files), so a request retried for authentication (Digest answers the first try with 401)
+    sends the body again."""
 
     CHUNK = 1 << 20
 
-    def __init__(self, parts: list[Path]) -> None:
-        self.parts = parts
-        self.length = sum(part.stat().st_size for part in parts)
+    def __init__(self, parts: list[Path] | list[tuple[Path, int, int]]) -> None:
+        self.ranges = [part if isinstance(part, tuple) else (part, 0, part.stat().st_size)
+                       for part in parts]
+        self.length = sum(end - start for _, start, end in self.ranges)
 
     def __iter__(self):
-        for part in self.parts:
-            with part.open("rb") as file:
-                while chunk := file.read(self.CHUNK):
+        for path, start, end in self.ranges:
+            with path.open("rb") as file:
+                file.seek(start)
+                left = end - start
+                while left > 0 and (chunk := file.read(min(self.CHUNK, left))):
+                    left -= len(chunk)
                     yield chunk
+
+
+def split_body(parts: list[Path], limit: int) -> list[Body]:
+    """The N-Triples of PARTS as bodies of about LIMIT bytes each, cut at line ends (a body
+    holds at least one line, so one longer than LIMIT is sent alone)."""
+    bodies: list[Body] = []
+    current: list[tuple[Path, int, int]] = []
+    size = 0
+    for path in parts:
+        length = path.stat().st_size
+        start = 0
+        with path.open("rb") as file:
+            while start < length:
+                end = min(length, start + max(limit - size, 1))
+                if end < length:
+                    file.seek(end - 1)
+                    file.readline()  # on to the end of the line (end - 1 may be its newline)
+                    end = file.tell()
+                current.append((path, start, end))
+                size += end - start
+                start = end
+                if size >= limit:
+                    bodies.append(Body(current))
+                    current, size = [], 0
+    if current or not bodies:
+        bodies.append(Body(current))
+    return bodies
+
+
+def has_blank_nodes(parts: list[Path]) -> bool:
+    """Whether the engine's N-Triples hold a blank node (a term starting a line or after a
+    space with _:; a literal holding " _:" counts too, which errs on the safe side)."""
+    for path in parts:
+        with path.open("rb") as file:
+            if file.read(2) == b"_:":
+                return True
+            file.seek(0)
+            while chunk := file.read(1 << 24):
+                if b" _:" in chunk or b"\n_:" in chunk:
+                    return True
+                if len(chunk) < (1 << 24):
+                    break
+                file.seek(file.tell() - 2)  # a match across two chunks
+    return False
 
 
 @dataclass
@@ -212,10 +262,10 @@ def files_to_load(paths: list[Path] | None) -> tuple[list[Path], set[Path]]:
 
 
 def put_graph(graph_store: str, graph: str, body: bytes | Body, timeout: float,
-              opener: urllib.request.OpenerDirector | None = None) -> None:
+              opener: urllib.request.OpenerDirector | None = None, method: str = "PUT") -> None:
     """Replace one named graph (or DEFAULT_GRAPH) with an HTTP PUT of N-Triples (bytes, or a
-    Body streamed from files), through OPENER (one per load: it keeps the Digest challenge);
-    raises OSError/HTTPError on failure."""
+    Body streamed from files), or add to it with METHOD POST, through OPENER (one per load: it
+    keeps the Digest challenge); raises OSError/HTTPError on failure."""
     base = http.without_userinfo(graph_store)
     separator = "&" if "?" in base else "?"
     target = "default" if graph == DEFAULT_GRAPH else f"graph={quote(graph, safe='')}"
@@ -224,7 +274,7 @@ def put_graph(graph_store: str, graph: str, body: bytes | Body, timeout: float,
     if isinstance(body, Body):
         # The length up front: urllib would otherwise send chunks, which not every store takes.
         headers["Content-Length"] = str(body.length)
-    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
     # Credentials bound to the graph store's origin (Basic, or Digest when asked).
     opener = opener or http.opener(graph_store)
     if http.credentials(graph_store):
@@ -256,8 +306,16 @@ def _failure(graph_store: str, error: BaseException, timeout: float) -> str:
 
 
 def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path] | None = None,
-         timeout: float = 30.0, progress=None, merge_graph: str | None = None) -> LoadReport:
+         timeout: float = 30.0, progress=None, merge_graph: str | None = None,
+         max_request: int | None = None) -> LoadReport:
     """Validate, then replace each named graph in the store; `progress(line)` tells how it goes.
+
+    A graph whose N-Triples are over MAX_REQUEST bytes goes in requests of about that size, cut
+    at line ends: a PUT of the first, a POST (add) of each other. For a store that refuses
+    one transaction that large (Virtuoso's TransactionAfterImageLimit): no protocol request
+    replaces a graph in several transactions, so such a graph is not replaced atomically; if
+    a request fails it is named incomplete. A graph with blank nodes is not split (a store
+    makes them anew in each request), and a graph under the limit is one PUT as always.
 
     The merge of the files goes to the store's default graph, or to the named graph
     `merge_graph` for a store whose default graph is not a graph of its own (Virtuoso's is the
@@ -285,12 +343,25 @@ def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path]
         validation = validate_before_load(snapshot.validate)
         if progress:
             progress(validation)
-        return send(snapshot, graph_store, timeout, progress, merge_graph, validation)
+        return send(snapshot, graph_store, timeout, progress, merge_graph, validation,
+                    max_request)
+
+
+# Virtuoso's answer to a request whose transaction log would pass TransactionAfterImageLimit
+# (virtuoso.ini [Parameters], default 50,000,000 bytes; a PUT's log is about 3-4 times its
+# N-Triples): HTTP 500 with "SR325: Transaction aborted because it's log after image size went
+# above the limit". The transaction is rolled back: the graph is still old.
+OVER_LIMIT = "SR325"
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
 
 
 def send(snapshot: Snapshot, graph_store: str, timeout: float, progress,
-         merge_graph: str | None, validation: str) -> LoadReport:
-    """PUT each graph of the snapshot in turn; stop at the first failure (see load)."""
+         merge_graph: str | None, validation: str, max_request: int | None = None) -> LoadReport:
+    """PUT each graph of the snapshot in turn; stop at the first failure (see load). A graph
+    over MAX_REQUEST bytes goes in several requests (see load)."""
     graphs = snapshot.graphs
     if merge_graph is not None and merge_graph in {g.graph for g in graphs}:
         raise EcgkgError(f"--merge-graph {merge_graph}: a file's own graph; choose another")
@@ -299,21 +370,52 @@ def send(snapshot: Snapshot, graph_store: str, timeout: float, progress,
     for index, body in enumerate(graphs):
         item = GraphLoad(body.graph, body.source, body.triples)
         target = merge_graph if body.graph == DEFAULT_GRAPH and merge_graph else body.graph
+        size = body.size
+        pieces = [Body(body.parts)]
+        if max_request is not None and size > max_request:
+            if has_blank_nodes(body.parts):
+                report.failure = (f"{body.graph} ({body.source}): {megabytes(size)} is over "
+                                  f"--max-request {megabytes(max_request)} and has blank nodes, "
+                                  "which a store makes anew in each request: cannot be split")
+                report.not_loaded = [GraphLoad(g.graph, g.source, g.triples)
+                                     for g in graphs[index:]]
+                return report
+            pieces = split_body(body.parts, max_request)
+        sent = 0
         try:
-            put_graph(graph_store, target, Body(body.parts), timeout, opener)
+            for piece in pieces:
+                # The first request replaces the graph, the next ones add to it.
+                put_graph(graph_store, target, piece, timeout, opener,
+                          method="PUT" if sent == 0 else "POST")
+                sent += 1
         except (OSError, urllib.error.HTTPError) as error:
-            report.failure = f"{body.graph} ({body.source}): {_failure(graph_store, error, timeout)}"
+            reason = _failure(graph_store, error, timeout)
+            if OVER_LIMIT in reason:
+                what = (f"{megabytes(size)} of N-Triples ({body.triples} triples)" if len(pieces) == 1
+                        else f"request {sent + 1} of {len(pieces)} ({megabytes(pieces[sent].length)}"
+                        f" of the graph's {megabytes(size)})")
+                reason = (f"{what} is over the store's limit for one request (Virtuoso "
+                          f"{OVER_LIMIT}: TransactionAfterImageLimit in virtuoso.ini); raise it, "
+                          "or send smaller requests with --max-request MB")
+            report.failure = f"{body.graph} ({body.source}): {reason}"
             report.not_loaded = [GraphLoad(g.graph, g.source, g.triples) for g in graphs[index:]]
             report.failure_uncertain = _timed_out(error)
+            if sent:
+                report.failure_note = (f"the first is incomplete: {sent} of {len(pieces)} "
+                                       "requests were applied; load again to replace it whole")
             return report
         except KeyboardInterrupt:
             report.failure = f"{body.graph} ({body.source}): interrupted (Ctrl-C)"
             report.not_loaded = [GraphLoad(g.graph, g.source, g.triples) for g in graphs[index:]]
             report.failure_uncertain = report.interrupted = True  # the PUT was under way
+            if sent:
+                report.failure_note = (f"the first may be incomplete: {sent} of {len(pieces)} "
+                                       "requests were applied; load again to replace it whole")
             return report
         report.loaded.append(item)
         if progress:
-            progress(f"loaded {item.graph}  ({item.triples} triples)")
+            parts = f", in {len(pieces)} requests" if len(pieces) > 1 else ""
+            progress(f"loaded {item.graph}  ({item.triples} triples{parts})")
     return report
 
 
@@ -382,7 +484,9 @@ def load_location(location: Path, paths: list[Path] | None = None,
                     report.failure = f"{body.graph} ({body.source}): {stopped}"
                     report.not_loaded = [GraphLoad(g.graph, g.source, g.triples)
                                          for g in snapshot.graphs[index:]]
-                    report.failure_uncertain = True  # the graph may be partly written
+                    report.failure_uncertain = True
+                    report.failure_note = ("the first may be incomplete: load again to replace "
+                                           "it whole")
                     report.interrupted = isinstance(error, KeyboardInterrupt)
                     return report
                 report.loaded.append(GraphLoad(body.graph, body.source, body.triples))

@@ -226,3 +226,54 @@ def test_load_parses_each_file_once_and_sends_what_it_validated(tmp_path, monkey
     assert validated == [body] and merge == body
     assert b'"validated"' in body and b"edited" not in body
     assert len(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))) == 3
+
+
+def test_a_body_split_at_line_ends_covers_the_graph_exactly(tmp_path):
+    from ecgkg.load import Body, split_body
+
+    first, second = tmp_path / "a.nt", tmp_path / "b.nt"
+    first.write_bytes(b"".join(b"<urn:s%d> <urn:p> \"%d\" .\n" % (i, i) for i in range(300)))
+    second.write_bytes(b"<urn:s> <urn:p> \"" + b"x" * 500 + b"\" .\n<urn:t> <urn:p> <urn:o> .\n")
+    whole = first.read_bytes() + second.read_bytes()
+    assert b"".join(Body([first, second])) == whole
+    for limit in (1, 100, 1000, 4096, len(whole), 10 * len(whole)):
+        bodies = split_body([first, second], limit)
+        texts = [b"".join(body) for body in bodies]
+        assert b"".join(texts) == whole, limit
+        assert [len(t) for t in texts] == [body.length for body in bodies]
+        assert all(t.endswith(b"\n") for t in texts), limit
+        # about LIMIT each: over it by less than one line (the longest is 521 bytes)
+        assert all(len(t) < limit + 530 for t in texts), limit
+        assert len(bodies) == 1 if limit >= len(whole) else len(bodies) > 1
+    assert len(split_body([first], 1)) == 300  # a line per request at the least
+
+
+def test_a_graph_over_max_request_goes_as_a_put_then_posts(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ecgkg.validate", types.SimpleNamespace(
+        validate=lambda paths=None, *a, **k: types.SimpleNamespace(conforms=True)))
+    source = tmp_path / "big.nt"
+    source.write_bytes(b"".join(b"<urn:s%d> <urn:p> \"%d\" .\n" % (i, i) for i in range(5000)))
+    with misbehaving_endpoint("ok") as (server, url):
+        result = run_cli("load", "--endpoint", url, "--max-request", "0.04", str(source))
+    assert result.exit_code == 0, result.output
+    graph = [r for r in server.requests if parse_qs(urlsplit(r[1]).query).get("graph")]
+    merge = [r for r in server.requests if urlsplit(r[1]).query == "default"]
+    for requests in (graph, merge):
+        assert [r[0] for r in requests] == ["PUT"] + ["POST"] * (len(requests) - 1)
+        assert len(requests) == -(-source.stat().st_size // 40_000)  # about 40 kB each
+        assert b"".join(r[3] for r in requests) == source.read_bytes()
+    assert "in 4 requests" in result.output
+
+
+def test_a_graph_with_blank_nodes_is_not_split(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ecgkg.validate", types.SimpleNamespace(
+        validate=lambda paths=None, *a, **k: types.SimpleNamespace(conforms=True)))
+    source = tmp_path / "nodes.ttl"
+    source.write_text("".join(f"<urn:s{i}> <urn:p> [ <urn:q> {i} ] .\n" for i in range(2000)),
+                      encoding="utf-8")
+    with misbehaving_endpoint("ok") as (server, url):
+        result = run_cli("load", "--endpoint", url, "--max-request", "0.01", str(source))
+    assert result.exit_code == 2
+    line = result.output.strip().splitlines()[-1]
+    assert "has blank nodes" in line and "cannot be split" in line and "--max-request" in line
+    assert server.requests == []

@@ -45,7 +45,7 @@ DirsAllowed = ., {folder}
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
 CheckpointInterval = 0
-[HTTPServer]
+{parameters}[HTTPServer]
 ServerPort = {host}:{http_port}
 ServerRoot = {folder}
 ServerThreads = 4
@@ -107,12 +107,17 @@ def _answers(url: str) -> bool:
         return False
 
 
-def start_virtuoso(folder: Path) -> VirtuosoServer:
+def start_virtuoso(folder: Path, parameters: dict[str, object] | None = None) -> VirtuosoServer:
+    """A server on a database in FOLDER; PARAMETERS go to the ini's [Parameters] section (e.g.
+    a small TransactionAfterImageLimit, the size limit of one Graph Store request)."""
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     config = folder / "virtuoso.ini"
     config.write_text(CONFIGURATION.format(folder=folder, host=HOST, sql_port=sql_port,
-                                           http_port=http_port), encoding="utf-8")
+                                           http_port=http_port,
+                                           parameters="".join(f"{key} = {value}\n" for key, value
+                                                              in (parameters or {}).items())),
+                      encoding="utf-8")
     log = folder / "server.log"
     with log.open("wb") as sink:
         process = subprocess.Popen([binary("virtuoso-t"), "+configfile", str(config),
