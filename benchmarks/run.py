@@ -77,7 +77,7 @@ ENGINE_NOTES = {
                "pyoxigraph `serialize` of the store's triples to a file"),
     "esco": ("`ecgkg.esco.importer.import_release` to N-Triples", None,
              "pyoxigraph `parse` of the N-Triples ecgkg wrote"),
-    "load": ("`ecgkg load --endpoint` (validates, then one PUT per graph)",
+    "load": ("`ecgkg load --endpoint` (validates, then one streamed PUT per graph and the merge)",
              "`baseline_load.py`: one Graph Store PUT per file, no validation",
              "`oxigraph load --location DIR --file F --graph G` per file"),
     "virtuoso": ("`ecgkg load --graph-store .../sparql-graph-crud-auth --merge-graph IRI "

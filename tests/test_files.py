@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -54,14 +55,26 @@ def test_a_symbolic_link_is_refused_and_left_alone(tmp_path):
     assert (tmp_path / "link.ttl").is_symlink() and real.read_text() == "through"
 
 
+def character_device(tmp_path: Path) -> Path:
+    """A character device to write to. As root, a null device made in TMP_PATH: a broken
+    write_file (say, a mutant of it) that renames over its target then replaces that node, not
+    the machine's /dev/null (which it did once). Others cannot make one, nor replace /dev/null."""
+    if os.geteuid() == 0:
+        node = tmp_path / "null-device"
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        return node
+    return Path("/dev/null")
+
+
 def test_folders_devices_and_fifos_are_refused(tmp_path):
     os.mkfifo(tmp_path / "fifo")
-    for target, reason in [(tmp_path, "is a folder"), (Path("/dev/null"), "not a regular file"),
+    device = character_device(tmp_path)
+    for target, reason in [(tmp_path, "is a folder"), (device, "not a regular file"),
                            (tmp_path / "fifo", "not a regular file"),
                            (tmp_path / "missing" / "x.ttl", "no such folder")]:
         with pytest.raises(EcgkgError, match=reason):
             write_file(target, "x")
-    assert Path("/dev/null").is_char_device()
+    assert device.is_char_device()
 
 
 def read_only_folder(tmp_path: Path) -> Path:
@@ -88,9 +101,10 @@ def test_export_refuses_a_target_that_is_not_a_file(tmp_path, kind):
         target = tmp_path / "link.nt"
         target.symlink_to(tmp_path / "real.nt")
     else:
-        target = Path("/dev/null") if kind == "device" else tmp_path
+        target = character_device(tmp_path) if kind == "device" else tmp_path
     result = runner.invoke(main, ["export", "-f", "nt", "-o", str(target)])
     assert result.exit_code == 2, result.output
+    assert kind != "device" or target.is_char_device()
     assert result.output.startswith("ecgkg: error: ")
     assert len(result.output.strip().splitlines()) == 1
     if kind == "symlink":
