@@ -249,6 +249,16 @@ def take_snapshot(files: list[Path], folder: Path, validated: set[Path]) -> Snap
     return Snapshot(folder, [*named, merge], to_validate)
 
 
+def write_snapshot(files: list[Path], folder: Path, validated: set[Path]) -> Snapshot:
+    """take_snapshot, with a failure to write the temporary folder (a full disk) as one line."""
+    try:
+        return take_snapshot(files, folder, validated)
+    except OSError as error:  # the reader turns a source file's own read errors into its lines
+        reason = error.strerror or " ".join(str(error).split())[:200]
+        raise EcgkgError(f"cannot write the load's snapshot in {folder.parent} (TMPDIR): "
+                         f"{reason}") from None
+
+
 def files_to_load(paths: list[Path] | None) -> tuple[list[Path], set[Path]]:
     """The files a load sends, and those of them it validates: with no PATHS, the bundled
     ontology and data, of which the data is validated (as `ecgkg validate` does); else every
@@ -339,7 +349,7 @@ def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path]
             raise EcgkgError(f"--merge-graph {merge_graph}: not an absolute IRI") from None
     files, validated = files_to_load(paths)
     with tempfile.TemporaryDirectory(prefix="ecgkg-load-") as folder:
-        snapshot = take_snapshot(files, Path(folder), validated)  # every file parsed, once
+        snapshot = write_snapshot(files, Path(folder), validated)  # every file parsed, once
         validation = validate_before_load(snapshot.validate)
         if progress:
             progress(validation)
@@ -462,7 +472,7 @@ def load_location(location: Path, paths: list[Path] | None = None,
     try:
         files, validated = files_to_load(paths)
         with tempfile.TemporaryDirectory(prefix="ecgkg-load-") as folder:
-            snapshot = take_snapshot(files, Path(folder), validated)
+            snapshot = write_snapshot(files, Path(folder), validated)
             validation = validate_before_load(snapshot.validate)
             if progress:
                 progress(validation)

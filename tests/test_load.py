@@ -279,3 +279,18 @@ def test_a_graph_with_blank_nodes_is_not_split(tmp_path, monkeypatch):
     line = result.output.strip().splitlines()[-1]
     assert "has blank nodes" in line and "cannot be split" in line and "--max-request" in line
     assert server.requests == []
+
+
+def test_a_snapshot_that_cannot_be_written_is_one_line(tmp_path, monkeypatch):
+    import ecgkg.load
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ecgkg.load.ox, "serialize", full_disk)
+    with misbehaving_endpoint("ok") as (server, url):
+        result = run_cli("load", "--endpoint", url)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "cannot write the load's snapshot" in lines[0]
+    assert "No space left on device" in lines[0] and server.requests == []
