@@ -298,7 +298,8 @@ def queries_command(verbose: bool) -> None:
               help="The store's SPARQL 1.1 Graph Store Protocol URL (Oxigraph: .../store; "
               "Fuseki: .../DATASET/data).")
 @click.option("--timeout", type=SECONDS, default=30.0, show_default=True,
-              help="Seconds to wait for each graph's upload.")
+              help="Seconds to wait for each upload request (a PUT of a million triples into "
+              "Oxigraph can take minutes).")
 @click.option("--merge-graph", metavar="IRI",
               help="Put the merge into this named graph instead of the default graph, for a "
               "store without a default graph of its own (Virtuoso); query it with "
