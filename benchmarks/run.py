@@ -51,7 +51,7 @@ import generate  # noqa: E402 - found through the path set just above
 
 ENGINES = ("ecgkg", "baseline", "limit")
 WORKLOADS = ("startup", "build", "validate", "query", "store", "export", "esco", "load",
-             "fixtures")
+             "virtuoso", "fixtures")
 # The persisted-store workload: whole `ecgkg query NAME --store DIR` processes against
 # `oxigraph query --location DB` on the same database, for these queries.
 STORE_QUERIES = ("meetings-by-year", "summary-counts")
@@ -86,9 +86,13 @@ ENGINE_NOTES = {
                "pyoxigraph `Store.dump` of a store holding the merge in its default graph"),
     "esco": ("`ecgkg.esco.importer.import_release` to N-Triples", None,
              "pyoxigraph `parse` of the N-Triples ecgkg wrote"),
-    "load": ("`ecgkg load --endpoint` (validates, then one PUT per graph)",
+    "load": ("`ecgkg load --endpoint` (validates, then one streamed PUT per graph and the merge)",
              "`baseline_load.py`: one Graph Store PUT per file, no validation",
              "`oxigraph load --location DIR --file F --graph G` per file"),
+    "virtuoso": ("`ecgkg load --graph-store .../sparql-graph-crud-auth --merge-graph IRI "
+                 "--max-request 5` (validates, then PUT and POSTs of 5 MB per graph)", None,
+                 "Virtuoso's bulk loader: `ld_dir` per file, then `rdf_loader_run()`, one `isql` "
+                 "call"),
 }
 
 
@@ -680,6 +684,71 @@ def run_load(args, results: Results, folders: dict[str, Path]) -> None:
         shutil.rmtree(server.location, ignore_errors=True)
 
 
+# ---- load into Virtuoso: a server on a fresh database for each run (tests/virtuoso_server.py)
+
+VIRTUOSO_MERGE = "https://w3id.org/ecgkg/graph/merge"
+# A stock Virtuoso refuses one transaction whose log passes TransactionAfterImageLimit (50 MB,
+# some 150k triples in one PUT): ecgkg sends larger graphs in requests of this many MB.
+VIRTUOSO_MAX_REQUEST = "5"
+# Buffers for millions of triples (virtuoso.ini's suggestion for 4 GB), the same for both.
+VIRTUOSO_PARAMETERS = {"NumberOfBuffers": 340000, "MaxDirtyBuffers": 250000}
+
+
+def virtuoso_count(server) -> int:
+    rows = server.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                         'FILTER(STRSTARTS(STR(?g), "file:")) }')
+    return int(rows[0]["n"]["value"])
+
+
+def run_load_virtuoso(args, results: Results, folders: dict[str, Path]) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import virtuoso_server
+
+    from ecgkg.sources import graph_iri
+
+    os.environ["ECGKG_ENDPOINT_USER"] = virtuoso_server.USER
+    os.environ["ECGKG_ENDPOINT_PASSWORD"] = virtuoso_server.PASSWORD
+    database = args.work / "virtuoso"
+    for label, folder in folders.items():
+        log(f"load into Virtuoso, {label}")
+        files = data_files(folder)
+        expected = expected_load_count(files)
+        for _ in range(args.repeat):
+            for engine in (e for e in args.engines if e != "baseline"):
+                shutil.rmtree(database, ignore_errors=True)
+                server = virtuoso_server.start_virtuoso(database, {
+                    **VIRTUOSO_PARAMETERS, "DirsAllowed": f"., {folder.resolve()}"})
+                try:
+                    loads = "".join(f"ld_dir('{folder.resolve()}', '{path.name}', "
+                                    f"'{graph_iri(path)}');" for path in files)
+                    spec = {
+                        "ecgkg": commands_spec([
+                            executable("ecgkg"), "load", "--graph-store",
+                            server.graph_store_url, "--merge-graph", VIRTUOSO_MERGE,
+                            "--max-request", VIRTUOSO_MAX_REQUEST, "--timeout", "3600", folder]),
+                        "limit": commands_spec([
+                            virtuoso_server.binary("isql-vt"), f"{HOST}:{server.sql_port}",
+                            virtuoso_server.USER, virtuoso_server.PASSWORD,
+                            f"exec={loads} rdf_loader_run();"]),
+                    }[engine]
+                    got = measure(results, args, label, engine, spec,
+                                  {"main": ("virtuoso", "load into Virtuoso")})
+                    run = got["main"] if got else None
+                    if run is not None and run.get("status") == "ok":
+                        found = virtuoso_count(server)
+                        if found != expected:
+                            results.checks.append(
+                                f"load into Virtuoso {label} {engine}: the server holds "
+                                f"{found:,} triples in the files' graphs, expected {expected:,}")
+                            run["status"] = "error"
+                            run["error"] = f"{found} triples in the server, expected {expected}"
+                finally:
+                    server.stop()
+                    shutil.rmtree(database, ignore_errors=True)
+        results.checks.append(f"load into Virtuoso {label}: after each load the files' graphs "
+                              f"held the {expected:,} triples of the data files (checked)")
+
+
 def run_fixtures(args, results: Results) -> None:
     log("shape fixtures: ecgkg against plain pySHACL")
     spec = {"kind": "fixtures", "shapes": str(ROOT / "shapes"),
@@ -1250,7 +1319,8 @@ def main(argv: list[str] | None = None) -> int:
     compileall.compile_dir(str(ROOT / "ecgkg"), quiet=1)
     results = Results(args.repeat)
     folders = prepare_data(args, results) if any(
-        w in args.workloads for w in ("build", "query", "store", "validate", "export", "load")
+        w in args.workloads for w in ("build", "query", "store", "validate", "export", "load",
+                                      "virtuoso")
     ) else {}
     if "startup" in args.workloads:
         run_startup(args, results)
@@ -1266,6 +1336,8 @@ def main(argv: list[str] | None = None) -> int:
         run_esco(args, results)
     if "load" in args.workloads:
         run_load(args, results, folders)
+    if "virtuoso" in args.workloads:
+        run_load_virtuoso(args, results, folders)
     if "fixtures" in args.workloads:
         run_fixtures(args, results)
     table = write_report(args, results)

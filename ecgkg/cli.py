@@ -309,22 +309,37 @@ def queries_command(verbose: bool) -> None:
               help="The store's SPARQL 1.1 Graph Store Protocol URL (Oxigraph: .../store; "
               "Fuseki: .../DATASET/data).")
 @click.option("--timeout", type=SECONDS, default=30.0, show_default=True,
-              help="Seconds to wait for each graph's upload.")
+              help="Seconds to wait for each upload request (a PUT of a million triples into "
+              "Oxigraph can take minutes).")
 @click.option("--merge-graph", metavar="IRI",
               help="Put the merge into this named graph instead of the default graph, for a "
               "store without a default graph of its own (Virtuoso); query it with "
               "`ecgkg query --endpoint URL --default-graph IRI`.")
+@click.option("--location", type=click.Path(path_type=Path), metavar="DIR",
+              help="Instead of a server, an Oxigraph database folder on this machine (new, "
+              "empty, or one `oxigraph serve --location DIR` uses, not while it runs), loaded "
+              "with the engine's bulk loader.")
+@click.option("--max-request", type=click.FloatRange(min=0.001), metavar="MB",
+              help="Send a graph larger than this (MB of N-Triples) in several requests of "
+              "about this size, a PUT then POSTs, for a store that refuses one that large "
+              "(Virtuoso: TransactionAfterImageLimit); such a graph is not replaced atomically.")
 @paths_argument
 def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
-                 merge_graph: str | None, paths: tuple[Path, ...]) -> None:
+                 merge_graph: str | None, location: Path | None, max_request: float | None,
+                 paths: tuple[Path, ...]) -> None:
     """Validate the graph, then load it into a triple store, one named graph per file.
 
     Nothing is sent if `ecgkg validate` finds a violation (exit 1). Each file's named graph is
     replaced whole by an HTTP PUT (SPARQL 1.1 Graph Store Protocol), then the store's default
     graph by the merge of the files (each triple once), which is what queries see: the store
     needs no union-default-graph setting. Loading again gives the same store; if a PUT fails,
-    the graphs before it are new and the others old, and the message names both. Credentials:
-    ECGKG_ENDPOINT_USER and ECGKG_ENDPOINT_PASSWORD.
+    the graphs before it are new and the others old, and the message names both. Each file is
+    parsed once: what is validated is what is sent. Credentials: ECGKG_ENDPOINT_USER and
+    ECGKG_ENDPOINT_PASSWORD.
+
+    With --location DIR the same graphs go into an Oxigraph database folder through the
+    engine's bulk loader (not transactional: a stopped load leaves the graph it was writing
+    incomplete, and the message names it; load again).
 
     \b
     Example:
@@ -332,26 +347,35 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
       ecgkg load --graph-store http://localhost:3030/ecgkg/data
       ecgkg load --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth \\
         --merge-graph https://w3id.org/ecgkg/graph/merge
+      ecgkg load --location ./oxigraph-db && oxigraph serve --location ./oxigraph-db
     """
-    from ecgkg.load import load
+    from ecgkg.load import load, load_location
 
-    if not endpoint and not graph_store:
-        raise EcgkgError("give --endpoint URL (Oxigraph) or --graph-store URL")
-
-    report = load(endpoint, graph_store, list(paths) or None, timeout=timeout,
-                  merge_graph=merge_graph,
-                  progress=lambda line: click.echo(line, err=True))
+    progress = lambda line: click.echo(line, err=True)  # noqa: E731
+    if location is not None:
+        if endpoint or graph_store or merge_graph or max_request:
+            raise EcgkgError("--location loads a folder on this machine: give it without "
+                             "--endpoint, --graph-store, --merge-graph and --max-request")
+        report = load_location(location, list(paths) or None, progress=progress)
+    elif not endpoint and not graph_store:
+        raise EcgkgError("give --endpoint URL (Oxigraph), --graph-store URL or --location DIR")
+    else:
+        report = load(endpoint, graph_store, list(paths) or None, timeout=timeout,
+                      merge_graph=merge_graph, progress=progress,
+                      max_request=None if max_request is None else int(max_request * 1e6))
     if report.failure:
         new = " ".join(g.graph for g in report.loaded) or "none"
         old = " ".join(g.graph for g in report.not_loaded)
         why = "it was being sent" if report.interrupted else "its upload timed out"
         uncertain = f" (the first may yet become new: {why})" if report.failure_uncertain else ""
+        if report.failure_note:
+            uncertain = f" ({report.failure_note})"
         raise EcgkgError(f"load stopped at {report.failure}; new (loaded): {new}; "
                          f"old (not loaded){uncertain}: {old}",
                          exit_code=130 if report.interrupted else 2)
     click.echo(f"{report.named_graphs} graphs, {report.triple_count} triples loaded into "
                f"{report.graph_store}; its default graph is their merge "
-               f"({report.merged_count} distinct triples)", err=True)
+               f"({report.merged_count} triples sent, each kept once)", err=True)
 
 
 @main.command("serve")
