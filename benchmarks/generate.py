@@ -9,7 +9,8 @@ shapes/ with the ontology: no violation, warning or info result (`ecgkg validate
   ../shared/data/nal/; the legal acts and provisions; the ESCO release and the ESCO concepts the
   links point to, drawn from the real ESCO v1.1.1 package with their labels and broader chain
   (as data/esco/ holds them); the dataset's metadata.
-* meetings.nt: 3-4 meetings a year from 1994 on, each with its days, participations (the ECO as
+* meetings.nt: 3-4 meetings a year from 1994 on (more a month past about 5M triples, see
+  FIRST_YEAR), each with its days, participations (the ECO as
   organiser and chair, the Commission, the NCOs, the co-hosting NCO, the NCOs that presented,
   an invited working group), 10-20 agenda items (presentations by the ECO, the Commission and
   the NCOs, and a few items without a presenter), sometimes a block with a working group and a
@@ -781,29 +782,68 @@ class History:
         self.meeting(start, host, place, rng.choice((1, 2, 2, 3)))
 
 
+# The history starts in FIRST_YEAR with 3-4 meeting months a year, one meeting in each; a size
+# that would run it past HISTORY_YEARS years gets more meetings in each meeting month instead
+# (on distinct days: a meeting's IRI is its date), so the dates stay within what Python's dates
+# (and xsd:date's four-digit years) hold. Sizes up to about 5M keep one meeting a month, so
+# their bytes are those of earlier versions of this generator.
+FIRST_YEAR = 1994
+HISTORY_YEARS = 5000
+MEETING_DAYS = 26  # a meeting starts on day 1-26 of its month (it may last up to 3 days)
+TRIPLES_PER_MEETING = 300  # a little under the measured mean (about 350), to err on the safe side
+MEETINGS_A_YEAR = 3.5
+MAX_TRIPLES = 100_000_000
+
+
+class RangeError(ValueError):
+    """The size asked for is past what the generator can date."""
+
+
+def meetings_a_month(target: int, years: int = HISTORY_YEARS) -> int:
+    """Meetings in each meeting month so that `target` triples fit in `years` of history."""
+    per_month = max(1, -(-target // int(years * MEETINGS_A_YEAR * TRIPLES_PER_MEETING)))
+    if target > MAX_TRIPLES or per_month > MEETING_DAYS:
+        raise RangeError(f"{target:,} triples: past the generator's range (at most "
+                         f"{MAX_TRIPLES:,}: meetings are dated from {FIRST_YEAR} to 9999)")
+    return per_month
+
+
 def write_meetings(w: Writer, target: int, rng: random.Random, countries: list[Country],
-                   concepts: list[EscoConcept]) -> int:
+                   concepts: list[EscoConcept], years: int = HISTORY_YEARS) -> int:
     """Meetings until the writer has written `target` triples; the number of meetings."""
+    per_month = meetings_a_month(target, years)
     history = History(w, rng, countries, concepts)
     spain = history.by_code["ESP"]
     history.meeting(ANCHOR, spain, next(p for p in spain.places if p[0] == "ESP_AGP"), 3,
                     anchor=True)
-    when = 1994
+    when = FIRST_YEAR
     while w.count < target:
+        if when > dt.MAXYEAR:  # the estimate above was off: say so rather than crash
+            raise RangeError(f"{target:,} triples: the history ran past year {dt.MAXYEAR} "
+                             f"after {w.count:,} triples; ask for fewer")
         months = sorted(rng.sample(range(1, 13), rng.choice((3, 4))))
         for month in months:
             if w.count >= target:
                 break
             if when == ANCHOR.year and month == ANCHOR.month:
                 continue  # that meeting is the anchor
-            history.random_meeting(dt.date(when, month, rng.randint(1, 26)))
+            # One draw as before when one meeting a month is enough (the same bytes as before).
+            days = ([rng.randint(1, MEETING_DAYS)] if per_month == 1 else
+                    sorted(rng.sample(range(1, MEETING_DAYS + 1), per_month)))
+            for day in days:
+                if w.count >= target:
+                    break
+                history.random_meeting(dt.date(when, month, day))
         when += 1
     return history.meetings
 
 
 def generate(target_triples: int, seed: int, esco_dir: Path, output: Path,
-             nal_dir: Path | None = None) -> dict[str, int]:
-    """Write reference.nt and meetings.nt under `output`; deterministic for a given seed."""
+             nal_dir: Path | None = None, years: int = HISTORY_YEARS) -> dict[str, int]:
+    """Write reference.nt and meetings.nt under `output`; deterministic for a given seed.
+    `years` bounds the history's span (a test makes it short to exercise crowded years).
+    RangeError, before anything is written, for a size past the generator's range."""
+    meetings_a_month(target_triples, years)
     rng = random.Random(seed)
     output.mkdir(parents=True, exist_ok=True)
     countries = read_countries(nal_dir or default_nal_dir(), rng)
@@ -814,7 +854,7 @@ def generate(target_triples: int, seed: int, esco_dir: Path, output: Path,
     with open(output / "meetings.nt", "w", encoding="utf-8", newline="\n") as stream:
         meetings_writer = Writer(stream)
         meetings = write_meetings(meetings_writer, target_triples - reference.count, rng,
-                                  countries, concepts)
+                                  countries, concepts, years)
     return {"triples": reference.count + meetings_writer.count, "meetings": meetings,
             "esco_concepts": len(described)}
 
@@ -856,8 +896,11 @@ def main() -> None:
                              "else ../shared/data/nal)")
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args()
-    print(generate(args.triples, args.seed, args.esco or default_esco_dir(), args.output,
-                   args.nal))
+    try:
+        print(generate(args.triples, args.seed, args.esco or default_esco_dir(), args.output,
+                       args.nal))
+    except RangeError as error:
+        parser.exit(2, f"generate.py: error: {error}\n")
 
 
 if __name__ == "__main__":

@@ -232,25 +232,36 @@ def export_command(fmt: str, output: Path | None, paths: tuple[Path, ...]) -> No
 
 @main.command("format")
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file is not canonical.")
+@click.option("--drop-comments", is_flag=True,
+              help="Drop the comments canonical Turtle has no place for (inside a statement) "
+              "instead of refusing the file.")
 @paths_argument
-def format_command(check: bool, paths: tuple[Path, ...]) -> None:
+def format_command(check: bool, drop_comments: bool, paths: tuple[Path, ...]) -> None:
     """Rewrite Turtle files in canonical form (default: ontology/, data/ and shapes/).
 
     Canonical form is what the tests demand: sorted, stable Turtle with the project's prefixes.
+    Comments are kept at the top of a file, before a subject's block (moving with it) and at
+    the end. A comment inside a statement has no place in canonical form: the file is refused
+    (exit 2, naming its lines, nothing written) unless --drop-comments.
 
     \b
     Example:
       ecgkg format
       ecgkg format --check data/meetings/ECG-2023-11-22.ttl
+      ecgkg format --drop-comments data/meetings/ECG-2024-06-12.ttl
     """
-    from ecgkg.canonical import format_files
+    from ecgkg.canonical import format_files, lost_comments_reason
     from ecgkg.sources import data_dir, display_path, ontology_dir, rdf_files, shapes_dir
 
     targets = list(paths) or [p for p in (ontology_dir(), data_dir(), shapes_dir()) if p.exists()]
     files = [p for p in rdf_files(targets) if p.suffix == ".ttl"]
-    results = format_files(files, check=check)
+    results = format_files(files, check=check, drop_comments=drop_comments)
     changed = [r for r in results if r.changed]
     for result in changed:
+        if check and result.lost:
+            click.echo(f"{display_path(result.path)}: not canonical; "
+                       f"{lost_comments_reason(result)}", err=True)
+            continue
         verb = "not canonical" if check else "reformatted"
         click.echo(f"{display_path(result.path)}: {verb}", err=True)
     click.echo(f"{len(files)} files, {len(changed)} {'not canonical' if check else 'rewritten'}",
@@ -286,7 +297,7 @@ def queries_command(verbose: bool) -> None:
         for param in query.params:
             line = f"{indent}--param {param.name}=<{param.type}>"
             if verbose:
-                line += f"  {param.description} (default: {param.default})"
+                line += f"  {param.description} (default: {param.shown_default})"
             click.echo(line)
 
 
@@ -298,22 +309,37 @@ def queries_command(verbose: bool) -> None:
               help="The store's SPARQL 1.1 Graph Store Protocol URL (Oxigraph: .../store; "
               "Fuseki: .../DATASET/data).")
 @click.option("--timeout", type=SECONDS, default=30.0, show_default=True,
-              help="Seconds to wait for each graph's upload.")
+              help="Seconds to wait for each upload request (a PUT of a million triples into "
+              "Oxigraph can take minutes).")
 @click.option("--merge-graph", metavar="IRI",
               help="Put the merge into this named graph instead of the default graph, for a "
               "store without a default graph of its own (Virtuoso); query it with "
               "`ecgkg query --endpoint URL --default-graph IRI`.")
+@click.option("--location", type=click.Path(path_type=Path), metavar="DIR",
+              help="Instead of a server, an Oxigraph database folder on this machine (new, "
+              "empty, or one `oxigraph serve --location DIR` uses, not while it runs), loaded "
+              "with the engine's bulk loader.")
+@click.option("--max-request", type=click.FloatRange(min=0.001), metavar="MB",
+              help="Send a graph larger than this (MB of N-Triples) in several requests of "
+              "about this size, a PUT then POSTs, for a store that refuses one that large "
+              "(Virtuoso: TransactionAfterImageLimit); such a graph is not replaced atomically.")
 @paths_argument
 def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
-                 merge_graph: str | None, paths: tuple[Path, ...]) -> None:
+                 merge_graph: str | None, location: Path | None, max_request: float | None,
+                 paths: tuple[Path, ...]) -> None:
     """Validate the graph, then load it into a triple store, one named graph per file.
 
     Nothing is sent if `ecgkg validate` finds a violation (exit 1). Each file's named graph is
     replaced whole by an HTTP PUT (SPARQL 1.1 Graph Store Protocol), then the store's default
     graph by the merge of the files (each triple once), which is what queries see: the store
     needs no union-default-graph setting. Loading again gives the same store; if a PUT fails,
-    the graphs before it are new and the others old, and the message names both. Credentials:
-    ECGKG_ENDPOINT_USER and ECGKG_ENDPOINT_PASSWORD.
+    the graphs before it are new and the others old, and the message names both. Each file is
+    parsed once: what is validated is what is sent. Credentials: ECGKG_ENDPOINT_USER and
+    ECGKG_ENDPOINT_PASSWORD.
+
+    With --location DIR the same graphs go into an Oxigraph database folder through the
+    engine's bulk loader (not transactional: a stopped load leaves the graph it was writing
+    incomplete, and the message names it; load again).
 
     \b
     Example:
@@ -321,26 +347,35 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
       ecgkg load --graph-store http://localhost:3030/ecgkg/data
       ecgkg load --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth \\
         --merge-graph https://w3id.org/ecgkg/graph/merge
+      ecgkg load --location ./oxigraph-db && oxigraph serve --location ./oxigraph-db
     """
-    from ecgkg.load import load
+    from ecgkg.load import load, load_location
 
-    if not endpoint and not graph_store:
-        raise EcgkgError("give --endpoint URL (Oxigraph) or --graph-store URL")
-
-    report = load(endpoint, graph_store, list(paths) or None, timeout=timeout,
-                  merge_graph=merge_graph,
-                  progress=lambda line: click.echo(line, err=True))
+    progress = lambda line: click.echo(line, err=True)  # noqa: E731
+    if location is not None:
+        if endpoint or graph_store or merge_graph or max_request:
+            raise EcgkgError("--location loads a folder on this machine: give it without "
+                             "--endpoint, --graph-store, --merge-graph and --max-request")
+        report = load_location(location, list(paths) or None, progress=progress)
+    elif not endpoint and not graph_store:
+        raise EcgkgError("give --endpoint URL (Oxigraph), --graph-store URL or --location DIR")
+    else:
+        report = load(endpoint, graph_store, list(paths) or None, timeout=timeout,
+                      merge_graph=merge_graph, progress=progress,
+                      max_request=None if max_request is None else int(max_request * 1e6))
     if report.failure:
         new = " ".join(g.graph for g in report.loaded) or "none"
         old = " ".join(g.graph for g in report.not_loaded)
         why = "it was being sent" if report.interrupted else "its upload timed out"
         uncertain = f" (the first may yet become new: {why})" if report.failure_uncertain else ""
+        if report.failure_note:
+            uncertain = f" ({report.failure_note})"
         raise EcgkgError(f"load stopped at {report.failure}; new (loaded): {new}; "
                          f"old (not loaded){uncertain}: {old}",
                          exit_code=130 if report.interrupted else 2)
     click.echo(f"{report.named_graphs} graphs, {report.triple_count} triples loaded into "
                f"{report.graph_store}; its default graph is their merge "
-               f"({report.merged_count} distinct triples)", err=True)
+               f"({report.merged_count} triples sent, each kept once)", err=True)
 
 
 @main.command("serve")
@@ -351,9 +386,13 @@ def load_command(endpoint: str | None, graph_store: str | None, timeout: float,
               "on exit).")
 @click.option("--timeout", type=SECONDS, default=300.0, show_default=True,
               help="Seconds the server gives each query before it answers with an error.")
+@click.option("--docs", is_flag=True,
+              help="Also serve the documentation site (ecgkg docs), on --docs-port.")
+@click.option("--docs-port", type=click.IntRange(1, 65535), default=None,
+              help="Port of the site on 127.0.0.1 (default: --port plus one).")
 @paths_argument
-def serve_command(port: int, location: Path | None, timeout: float,
-                  paths: tuple[Path, ...]) -> None:
+def serve_command(port: int, location: Path | None, timeout: float, docs: bool,
+                  docs_port: int | None, paths: tuple[Path, ...]) -> None:
     """Serve the graph read-only as a SPARQL endpoint on 127.0.0.1, until Ctrl-C.
 
     Starts the Oxigraph server (`pip install oxigraph`) on a database loaded with the graph,
@@ -364,11 +403,14 @@ def serve_command(port: int, location: Path | None, timeout: float,
     Example:
       ecgkg serve --port 7878
       ecgkg query meetings-by-year --endpoint http://127.0.0.1:7878/query
+      ecgkg serve --docs     # and the documentation site on http://127.0.0.1:7879/
     """
     from ecgkg.serve import serve
 
+    if docs and docs_port is None:
+        docs_port = port + 1 if port < 65535 else port - 1
     serve(port, location, list(paths) or None, announce=lambda text: click.echo(text, err=True),
-          query_timeout=timeout)
+          query_timeout=timeout, docs_port=docs_port if docs else None)
 
 
 @main.command("validate")
@@ -411,6 +453,8 @@ def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
     from ecgkg.shacl.reports import render
 
     report = validate(list(paths) or None, shapes=shapes_path, context=list(context))
+    for notice in report.notices:
+        click.echo(f"ecgkg: warning: {notice}", err=True)
     color = fmt == "text" and sys.stdout.isatty()
     click.echo(render(report, fmt, fail_on=fail_on, color=color), nl=False, color=color)
     if release:
@@ -428,6 +472,12 @@ def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
 
 def register_optional_commands() -> None:
     """Verbs from subsystems that live in their own modules."""
+    from ecgkg.publish.cli import diff_command, docs_command, plot_group, release_command
+
+    main.add_command(diff_command)
+    main.add_command(release_command)
+    main.add_command(plot_group)
+    main.add_command(docs_command)
     try:
         from ecgkg.esco.cli import esco
     except ImportError:

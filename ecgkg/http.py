@@ -122,6 +122,42 @@ class _BasicFirst(urllib.request.HTTPBasicAuthHandler):
         return self.parent.open(again, timeout=req.timeout)
 
 
+class _Digest(urllib.request.HTTPDigestAuthHandler):
+    """HTTP Digest that, once challenged, authorises the opener's next requests at once (the
+    same nonce with the next nonce count, as the RFC allows). Without it every request is first
+    sent bare and refused with 401; Virtuoso answers that before it has read the body and closes
+    the connection, so a large upload fails with a broken pipe (urllib cannot wait for a
+    100 Continue). A stale nonce is refused with a new challenge, which is taken as usual."""
+
+    def __init__(self, manager) -> None:
+        super().__init__(manager)
+        self.challenge: dict | None = None
+
+    def get_authorization(self, req, chal):
+        self.challenge = chal
+        return super().get_authorization(req, chal)
+
+    def http_request(self, req):
+        if self.challenge is not None and not req.has_header("Authorization"):
+            authorization = self.get_authorization(req, self.challenge)
+            if authorization:
+                req.add_unredirected_header("Authorization", f"Digest {authorization}")
+        return req
+
+    https_request = http_request
+
+
+def authenticate(opener: urllib.request.OpenerDirector, url: str, timeout: float) -> None:
+    """Ask URL once without a body (HEAD), so that an origin that wants HTTP Digest has sent its
+    challenge before a large body goes out through OPENER (see _Digest). Whatever the answer,
+    the request that follows tells what went wrong, if anything."""
+    try:
+        with opener.open(urllib.request.Request(url, method="HEAD"), timeout=timeout) as answer:
+            answer.read()
+    except (OSError, ValueError):  # urllib's HTTPError is an OSError
+        pass
+
+
 def opener(url: str) -> urllib.request.OpenerDirector:
     """An opener for requests to `url`'s origin, with its credentials bound to that origin."""
     handlers: list[urllib.request.BaseHandler] = [_SameOriginRedirects()]
@@ -130,5 +166,5 @@ def opener(url: str) -> urllib.request.OpenerDirector:
         manager = urllib.request.HTTPPasswordMgrWithPriorAuth()
         # Bound to the origin: urllib offers these credentials to no other host or port.
         manager.add_password(None, origin(url) + "/", login[0], login[1], is_authenticated=True)
-        handlers += [_BasicFirst(manager), urllib.request.HTTPDigestAuthHandler(manager)]
+        handlers += [_BasicFirst(manager), _Digest(manager)]
     return urllib.request.build_opener(*handlers)

@@ -10,8 +10,10 @@ A query file starts with a header of grlc-like comment lines, then the SPARQL te
 
 `param` takes a name (the query's `?name` variable), a type (iri, string, date, integer, gYear,
 lang-string), a default written as a user types it on the command line (quote it when it holds
-spaces) and a quoted description. `columns` lists the SELECT variables in order. Parameters are
-bound as RDF terms, never spliced into the query as text: see `bind_values`.
+spaces; `-` for none: the variable is left unbound and the query itself decides, as
+meeting-agenda picks the latest meeting) and a quoted description. `columns` lists the SELECT
+variables in order. Parameters are bound as RDF terms, never spliced into the query as text:
+see `bind_values`.
 """
 
 from __future__ import annotations
@@ -89,17 +91,30 @@ def parse_value(kind: str, value: str) -> ox.NamedNode | ox.Literal:
     raise ValueError(f"unknown parameter type {kind!r} (one of {', '.join(PARAM_TYPES)})")
 
 
+# A default of `-` declares none: unless the user gives a value, the parameter's variable is
+# left unbound, so the query can compute its own default from the data (the latest meeting)
+# rather than name a fact that new data makes stale.
+UNBOUND = "-"
+
+
 @dataclass(frozen=True)
 class Param:
     """One declared parameter: the query variable it binds, its type, default and meaning."""
 
     name: str
     type: str
-    default: str
+    default: str | None  # None: left unbound unless given (declared as `-`)
     description: str
 
-    def term(self, value: str | None = None) -> ox.NamedNode | ox.Literal:
+    @property
+    def shown_default(self) -> str:
+        return "chosen by the query, see its description" if self.default is None else self.default
+
+    def term(self, value: str | None = None) -> ox.NamedNode | ox.Literal | None:
+        """The term to bind: the value given, else the default (None: leave it unbound)."""
         text = self.default if value is None else value
+        if text is None:
+            return None
         try:
             return parse_value(self.type, text)
         except ValueError as error:
@@ -352,11 +367,13 @@ class NamedQuery:
                          f"(its parameters: {known})")
 
     def bindings(self, values: dict[str, str] | None = None) -> dict[str, ox.NamedNode | ox.Literal]:
-        """A term for every declared parameter: the value given, else the default."""
+        """A term for every declared parameter: the value given, else the default; a parameter
+        without a default, not given, is left out (its variable stays unbound)."""
         values = dict(values or {})
         for name in values:
             self.param(name)
-        return {p.name: p.term(values.get(p.name)) for p in self.params}
+        terms = {p.name: p.term(values.get(p.name)) for p in self.params}
+        return {name: term for name, term in terms.items() if term is not None}
 
 
 def _where(path: Path | None, name: str, line: int) -> str:
@@ -424,6 +441,8 @@ def _parse_param(value: str, where: str, query: NamedQuery) -> Param:
                          f"(one of {', '.join(PARAM_TYPES)})")
     if any(p.name == name for p in query.params):
         raise EcgkgError(f"{where}: #+ param {name}: declared twice")
+    if default == UNBOUND:
+        return Param(name, kind, None, description)
     try:
         parse_value(kind, default)
     except ValueError as error:

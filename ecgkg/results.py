@@ -81,9 +81,10 @@ def term_json(term: object) -> dict:
     return out
 
 
-def format_rows(variables: list[str], rows: list[list[object | None]], fmt: str,
+def format_rows(variables: list[str], rows, fmt: str,
                 width: int | None = None) -> str:
-    """Render solutions; `rows` hold pyoxigraph terms (or None for unbound). The table shows
+    """Render solutions; `rows` are sequences of pyoxigraph terms (None for unbound), such as
+    the engine's solutions. The table shows
     compact names and, given `width` (a terminal's), clips its widest columns to fit."""
     if fmt == "json":
         bindings = [
@@ -91,17 +92,18 @@ def format_rows(variables: list[str], rows: list[list[object | None]], fmt: str,
         ]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
                           indent=2, ensure_ascii=False) + "\n"
-    texts = [[term_text(t) for t in row] for row in rows]
+    # csv, tsv and md write each row as it comes (no list of every row's texts); the table
+    # needs every cell first for its column widths.
     if fmt in ("csv", "tsv"):
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(variables)
-        writer.writerows(texts)
+        writer.writerows(map(term_text, row) for row in rows)
         return buffer.getvalue()
     if fmt == "md":
-        escape = lambda s: s.replace("|", "\\|").replace("\n", " ")
+        escape = lambda t: term_text(t).replace("|", "\\|").replace("\n", " ")
         lines = ["| " + " | ".join(variables) + " |", "|" + "---|" * len(variables)]
-        lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in texts]
+        lines += ["| " + " | ".join(map(escape, row)) + " |" for row in rows]
         return "\n".join(lines) + "\n"
     texts = [[term_display(t) for t in row] for row in rows]
     widths = [max([len(v)] + [len(r[i]) for r in texts]) for i, v in enumerate(variables)]

@@ -5,10 +5,17 @@ the Python interpreter or on PATH): the graph is loaded into a database folder, 
 own named graph and their RDF merge in the default graph (as `ecgkg build` makes it), then served
 read-only on 127.0.0.1, so the bundled queries run unchanged with `ecgkg query NAME --endpoint
 URL` and count each fact once.
+
+With --docs it also builds the documentation site (`ecgkg docs`) and serves it on a second
+loopback port with Python's HTTP server; the site's query pages then link into this server's
+query UI.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import io
 import math
 import shutil
@@ -155,15 +162,35 @@ def running_server(location: Path, port: int, read_only: bool = True,
         log.close()
 
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+        pass  # one line per page fetched would bury the server's own messages
+
+
+@contextmanager
+def docs_server(site: Path, port: int, host: str = HOST) -> Iterator[str]:
+    """The static site in `site` served on host:port from a thread; yields its URL."""
+    check_port_free(host, port)
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
 def serve(port: int = DEFAULT_PORT, location: Path | None = None,
           paths: list[Path] | None = None, announce=print,
-          query_timeout: float = DEFAULT_QUERY_TIMEOUT) -> None:
+          query_timeout: float = DEFAULT_QUERY_TIMEOUT, docs_port: int | None = None) -> None:
     """Load the graph and serve it read-only until interrupted (Ctrl-C, or SIGTERM); each query
-    may run `query_timeout` seconds."""
+    may run `query_timeout` seconds. With `docs_port`, the documentation site too, there."""
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _interrupt)  # stop the server too, not only us
@@ -171,14 +198,31 @@ def serve(port: int = DEFAULT_PORT, location: Path | None = None,
     if location is None:
         scratch = tempfile.TemporaryDirectory(prefix="ecgkg-store-")
         location = Path(scratch.name) / "db"
+    site_scratch = None
     try:
         check_port_free(HOST, port)  # before the load, not after
+        docs = contextlib.nullcontext(None)
+        if docs_port is not None:
+            if docs_port == port:
+                raise EcgkgError(f"--docs-port {docs_port}: the SPARQL server's port; "
+                                 "choose another")
+            check_port_free(HOST, docs_port)
+            from ecgkg.docs.site import build_site
+
+            site_scratch = tempfile.TemporaryDirectory(prefix="ecgkg-site-")
+            site = Path(site_scratch.name) / "site"
+            build_site(site, paths, server=f"http://{HOST}:{port}/")
+            docs = docs_server(site, docs_port)
         quads = fill_location(location, paths)
-        with running_server(location, port, query_timeout=query_timeout) as (url, process):
+        with running_server(location, port, query_timeout=query_timeout) as (url, process), \
+                docs as site_url:
             try:
                 announce(f"serving {quads} triples read-only at {url} "
                          f"(database: {location}); Ctrl-C stops")
                 announce(f"  ecgkg query meetings-by-year --endpoint {url}")
+                if site_url:
+                    announce(f"documentation at {site_url} (its query pages open their "
+                             f"query in the UI at http://{HOST}:{port}/)")
                 while process.poll() is None:
                     time.sleep(0.5)
             except KeyboardInterrupt:
@@ -190,6 +234,8 @@ def serve(port: int = DEFAULT_PORT, location: Path | None = None,
             raise EcgkgError(f"the Oxigraph server stopped (exit {process.returncode}): "
                              f"{server_output(process) or 'no message'}")
     finally:
+        if site_scratch is not None:
+            site_scratch.cleanup()
         if scratch is not None:
             scratch.cleanup()
         if previous is not None:

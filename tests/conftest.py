@@ -18,6 +18,16 @@ def esco_release_dir() -> Path:
     return Path(configured) if configured else SHARED / "data" / "esco" / "v1.1.1"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_dir(tmp_path_factory):
+    """ECGKG_CACHE_DIR in a temporary folder for the whole session (and the processes tests
+    start, which inherit the environment): no test writes to the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("ecgkg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ECGKG_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def esco_dir() -> Path:
     path = esco_release_dir()

@@ -59,6 +59,34 @@ def test_generator_is_deterministic_for_a_seed(generated_10k: Path, tmp_path: Pa
         (generated_10k / "meetings.nt").read_bytes()
 
 
+def test_crowded_years_give_distinct_meetings_that_conform(tmp_path: Path, esco_dir: Path):
+    """Past its plain range (3-4 meetings a year) the generator puts several meetings in a
+    month; a history squeezed into 3 years exercises that at a tiny size."""
+    assert generate.meetings_a_month(10_000, years=3) > 1
+    counts = generate.generate(10_000, 1, esco_dir, tmp_path, years=3)
+    text = (tmp_path / "meetings.nt").read_text(encoding="utf-8")
+    starts = re.findall(r"^<https://w3id.org/ecgkg/id/meeting/ECG-(\d{4})-\d\d-\d\d> "
+                        r"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", text, re.M)
+    assert len(starts) == counts["meetings"]  # one IRI per meeting: no two share a date
+    assert max(int(y) for y in starts if y != "2023") <= generate.FIRST_YEAR + 3
+    report = validate([tmp_path, ontology_dir()])
+    assert not [r for r in report.results if r.severity == "Violation"]
+
+
+def test_a_size_past_the_range_is_one_clear_line(tmp_path: Path, esco_dir: Path):
+    size = generate.MAX_TRIPLES + 1
+    with pytest.raises(generate.RangeError, match="past the generator's range"):
+        generate.generate(size, 1, esco_dir, tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # refused before writing anything
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "generate.py"), "--triples",
+                           str(size), "--esco", str(esco_dir), "-o", str(tmp_path / "out")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"generate.py: error: {size:,} triples: past the generator's range (at most "
+        f"{generate.MAX_TRIPLES:,}: meetings are dated from 1994 to 9999)"]
+
+
 def test_every_bundled_query_finds_something_in_the_generated_data(generated_10k: Path):
     """The defaults of the bundled queries hit the generated data, so each query does work."""
     from ecgkg.build import build
@@ -154,3 +182,66 @@ def test_run_reports_machine_targets_and_checks(quick_run):
     assert re.search(r"load 2k: after each load the server held the [\d,]+ triples", text)
     raw = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
     assert raw["sizes"] == ["2k"] and len(raw["fixtures"]) == len(fixtures)
+
+
+def test_run_refuses_a_size_that_does_not_fit_in_memory():
+    import run
+
+    problem = run.size_problem("2m", 2_000_000, ["build", "export"], available=1024)
+    assert problem is not None and problem.startswith("--sizes 2m: ")
+    assert "2,000,000 triples" in problem and "GiB" in problem and "1.0 GiB available" in problem
+    assert run.size_problem("2m", 2_000_000, ["startup"], available=1024) is None
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), "--sizes", "99m",
+                           "--workloads", "build"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1].startswith("run.py: error: --sizes 99m: ")
+    assert "(estimate)" in done.stderr
+
+
+# The formulations these queries had before they were rewritten for speed (issue 15.4): the
+# rewrites must give the same rows, on generated data and over a period that covers it all.
+EARLIER_ESCO_BY_PERIOD = """
+PREFIX ecg: <https://w3id.org/ecgkg/ontology#>
+PREFIX esco: <http://data.europa.eu/esco/model#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?meeting ?concept ?conceptLabel ?conceptType ?via
+WHERE {
+  ?meeting a ecg:Meeting ; ecg:startDate ?start .
+  OPTIONAL { ?meeting ecg:endDate ?end }
+  FILTER (?start <= ?to && COALESCE(?end, ?start) >= ?from)
+  { ?carrier ecg:itemOf/(^ecg:combinedWith)? ?meeting . }
+  UNION
+  { ?part ecg:itemOf/(^ecg:combinedWith)? ?meeting . ?part ecg:aboutInitiative ?carrier . }
+  UNION
+  { ?meeting ecg:hasBlock ?part . ?part ecg:aboutInitiative ?carrier . }
+  ?carrier ecg:hasEscoLink ?link .
+  ?link ecg:escoConcept ?concept .
+  OPTIONAL { ?carrier skos:prefLabel ?via FILTER (langMatches(lang(?via), "en")) }
+  OPTIONAL { ?concept skos:prefLabel ?escoLabel FILTER (langMatches(lang(?escoLabel), "en")) }
+  OPTIONAL { ?link ecg:escoLabelAtLink ?labelAtLink }
+  BIND (COALESCE(?escoLabel, ?labelAtLink) AS ?conceptLabel)
+  BIND (IF(EXISTS { ?concept a esco:Occupation }, "occupation",
+        IF(EXISTS { ?concept a esco:Skill }, "skill",
+        IF(EXISTS { ?concept a esco:ISCOGroup }, "occupation group",
+        IF(EXISTS { ?concept a esco:SkillGroup }, "skill group",
+        IF(EXISTS { ?concept a skos:ConceptScheme }, "concept scheme", ""))))) AS ?conceptType)
+}
+"""
+
+
+def test_rewritten_queries_give_the_rows_of_their_earlier_form(generated_10k: Path):
+    from dataclasses import replace
+
+    from ecgkg.build import build
+    from ecgkg.library import resolve
+    from ecgkg.query import run
+
+    built = build([generated_10k, ontology_dir()])
+    query = resolve("esco-concepts-by-period")
+    earlier = replace(query, text=EARLIER_ESCO_BY_PERIOD, path=None)
+    found = []
+    for period in ({}, {"from": "1990-01-01", "to": "2099-12-31"}):
+        now = run(query, period, built=built).sorted_rows()
+        assert now == run(earlier, period, built=built).sorted_rows()
+        found.append(len(now))
+    assert 0 < found[0] < found[1]  # the default period and the whole history

@@ -184,6 +184,7 @@ def test_check_refuses_a_folder_that_is_no_release(tmp_path, data_copy):
 # ---------------------------------------------------------------- subset
 
 
+@pytest.mark.slow
 def test_subset_is_idempotent_and_deterministic(data_copy):
     first = write_subset(release_v111(), data_copy)
     assert first.path == data_copy / "esco" / "esco-v1.1.1-subset.ttl"

@@ -33,7 +33,9 @@ def examples(n: int):
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-MEETING = next((data_dir() / "meetings").glob("*.ttl")).read_text(encoding="utf-8")
+# The Malaga meeting's file, named by its IRI's last segment: the first file a folder listing
+# gives would change with the meetings data/ holds, and the examples with it.
+MEETING = (data_dir() / "meetings" / "ECG-2023-11-22.ttl").read_text(encoding="utf-8")
 TURTLE_PIECES = ["<", ">", '"', "'''", '"""', "@prefix", "PREFIX", ":", ";", ",", ".", "[", "]",
                  "(", ")", "^^", "@en", "_:b", "\\u00", "\\", "\n", " ", "#", "a", "ecg:",
                  "\x00", "\ufffd", "é", "1e9999", "true"]
@@ -64,6 +66,7 @@ def assert_clean_outcome(result) -> None:
         assert len(errors) == 1, result.output
 
 
+@pytest.mark.slow
 @examples(40)
 @given(data=mutated_turtle())
 def test_a_mutated_turtle_file_builds_or_fails_in_one_line(tmp_path_factory, data):
@@ -138,6 +141,7 @@ CELLS = st.one_of(st.text(max_size=30), st.sampled_from(
        target=st.sampled_from(["en/occupations_en.csv.gz", "en/skills_en.csv.gz",
                                "relations/occupationSkillRelations.csv.gz",
                                "relations/broaderRelationsOccPillar.csv.gz"]))
+@pytest.mark.slow
 def test_a_malformed_esco_row_is_reported_or_refused_never_a_traceback(
         tmp_path_factory, esco_dir, column, line, cell, target):
     package = tiny_package(esco_dir, tmp_path_factory.mktemp("esco") / "v1.1.1")

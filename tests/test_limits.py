@@ -172,12 +172,14 @@ def test_a_local_query_calls_no_service_unless_allowed(tmp_path):
     assert len(server.requests) >= 1  # asked for: sent, to the host the query names
 
 
+@pytest.mark.slow
 def test_a_runaway_local_query_stops_at_its_timeout():
     result = run_bounded("query", "-", "--timeout", "1", seconds=60, input_text=HEAVY)
     assert result.returncode == 2, result.stderr
     assert "did not finish within 1 s" in one_error_line(result.stderr)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_local_query_with_one_line():
     import os
     import signal

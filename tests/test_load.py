@@ -10,13 +10,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
+import pytest
 from click.testing import CliRunner
 from oxigraph_server import loaded_server, misbehaving_endpoint, oxigraph_server  # noqa: F401
 
 from ecgkg.cli import main
-from ecgkg.load import default_graph_store, graphs_to_load
+from ecgkg.load import default_graph_store
 from ecgkg.results import term_json
-from ecgkg.sources import bundled_files, graph_iri
+from ecgkg.sources import bundled_files, graph_iri, rdf_files
 
 runner = CliRunner()
 
@@ -81,7 +82,7 @@ def test_the_graph_store_url_is_guessed_only_for_oxigraph():
 
 
 def test_graphs_are_sent_as_n_triples_and_a_failure_part_way_says_what_is_new_and_old():
-    graphs = [g for g, *_ in graphs_to_load(None)]
+    graphs = [graph_iri(path) for path in bundled_files()] + ["the default graph"]
 
     with misbehaving_endpoint("ok") as (server, url):
         server.fail_put = 3
@@ -100,6 +101,7 @@ def test_graphs_are_sent_as_n_triples_and_a_failure_part_way_says_what_is_new_an
         assert list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
 
 
+@pytest.mark.slow
 def test_a_store_that_never_answers_times_out_and_says_the_graph_may_change():
     with misbehaving_endpoint("hang") as (_server, url):
         result = run_cli("load", "--endpoint", url, "--timeout", "2")
@@ -120,7 +122,7 @@ def test_data_that_does_not_conform_is_not_loaded(monkeypatch):
     seen = []
 
     def validate(paths=None, *args, **kwargs):
-        seen.append(paths)
+        seen.append([ox.parse(path=str(p), format=ox.RdfFormat.N_TRIPLES) for p in paths])
         return types.SimpleNamespace(conforms=False)
 
     monkeypatch.setitem(sys.modules, "ecgkg.validate",
@@ -130,7 +132,12 @@ def test_data_that_does_not_conform_is_not_loaded(monkeypatch):
     assert result.exit_code == 1
     assert "does not conform: nothing loaded" in result.output
     assert server.requests == []
-    assert seen == [[Path("data") / "meetings"]]
+    # validated: the snapshot of each file under data/meetings, as the engine parsed it
+    files = rdf_files([Path("data") / "meetings"])
+    assert len(seen) == 1 and len(seen[0]) == len(files) >= 1
+    assert [len(list(quads)) for quads in seen[0]] == [
+        len(list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE, base_iri=graph_iri(p))))
+        for p in files]
 
 
 def test_load_validates_the_bundled_data_first():
@@ -187,3 +194,105 @@ def test_load_sends_each_file_s_own_terms(tmp_path, monkeypatch):
         ox.Quad(ox.NamedNode("urn:ex:item"), ox.NamedNode("urn:ex:label"),
                 ox.Literal("x", language="en")),
     }
+
+
+def test_load_parses_each_file_once_and_sends_what_it_validated(tmp_path, monkeypatch):
+    # The validator edits the file while it runs, as a curator saving mid-load would: the
+    # load sends what was validated (the snapshot), not the edit, and reads each file once.
+    import ecgkg.load
+
+    source = tmp_path / "item.ttl"
+    source.write_text("<urn:ex:item> <urn:ex:label> \"validated\" ; <urn:ex:part> [ "
+                      "<urn:ex:label> \"inner\" ] .\n", encoding="utf-8")
+    validated = []
+
+    def validate(paths=None, *args, **kwargs):
+        validated.extend(path.read_bytes() for path in paths)
+        source.write_text('<urn:ex:item> <urn:ex:label> "edited" .\n', encoding="utf-8")
+        return types.SimpleNamespace(conforms=True)
+
+    parsed = []
+    parse_quads = ecgkg.load.parse_quads
+
+    def counting(path, *args, **kwargs):
+        parsed.append(path)
+        return parse_quads(path, *args, **kwargs)
+
+    monkeypatch.setattr(ecgkg.load, "parse_quads", counting)
+    monkeypatch.setitem(sys.modules, "ecgkg.validate", types.SimpleNamespace(validate=validate))
+    with misbehaving_endpoint("ok") as (server, url):
+        result = run_cli("load", "--endpoint", url, str(source))
+    assert result.exit_code == 0, result.output
+    assert parsed == [source]
+    (_, _, headers, body), (_, _, _, merge) = server.requests
+    assert validated == [body] and merge == body
+    # streamed from the snapshot with its length up front (not chunked: not every store takes it)
+    assert headers["Content-Length"] == str(len(body)) and "Transfer-Encoding" not in headers
+    assert b'"validated"' in body and b"edited" not in body
+    assert len(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))) == 3
+
+
+def test_a_body_split_at_line_ends_covers_the_graph_exactly(tmp_path):
+    from ecgkg.load import Body, split_body
+
+    first, second = tmp_path / "a.nt", tmp_path / "b.nt"
+    first.write_bytes(b"".join(b"<urn:s%d> <urn:p> \"%d\" .\n" % (i, i) for i in range(300)))
+    second.write_bytes(b"<urn:s> <urn:p> \"" + b"x" * 500 + b"\" .\n<urn:t> <urn:p> <urn:o> .\n")
+    whole = first.read_bytes() + second.read_bytes()
+    assert b"".join(Body([first, second])) == whole
+    for limit in (1, 100, 1000, 4096, len(whole), 10 * len(whole)):
+        bodies = split_body([first, second], limit)
+        texts = [b"".join(body) for body in bodies]
+        assert b"".join(texts) == whole, limit
+        assert [len(t) for t in texts] == [body.length for body in bodies]
+        assert all(t.endswith(b"\n") for t in texts), limit
+        # about LIMIT each: over it by less than one line (the longest is 521 bytes)
+        assert all(len(t) < limit + 530 for t in texts), limit
+        assert len(bodies) == 1 if limit >= len(whole) else len(bodies) > 1
+    assert len(split_body([first], 1)) == 300  # a line per request at the least
+
+
+def test_a_graph_over_max_request_goes_as_a_put_then_posts(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ecgkg.validate", types.SimpleNamespace(
+        validate=lambda paths=None, *a, **k: types.SimpleNamespace(conforms=True)))
+    source = tmp_path / "big.nt"
+    source.write_bytes(b"".join(b"<urn:s%d> <urn:p> \"%d\" .\n" % (i, i) for i in range(5000)))
+    with misbehaving_endpoint("ok") as (server, url):
+        result = run_cli("load", "--endpoint", url, "--max-request", "0.04", str(source))
+    assert result.exit_code == 0, result.output
+    graph = [r for r in server.requests if parse_qs(urlsplit(r[1]).query).get("graph")]
+    merge = [r for r in server.requests if urlsplit(r[1]).query == "default"]
+    for requests in (graph, merge):
+        assert [r[0] for r in requests] == ["PUT"] + ["POST"] * (len(requests) - 1)
+        assert len(requests) == -(-source.stat().st_size // 40_000)  # about 40 kB each
+        assert b"".join(r[3] for r in requests) == source.read_bytes()
+    assert "in 4 requests" in result.output
+
+
+def test_a_graph_with_blank_nodes_is_not_split(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ecgkg.validate", types.SimpleNamespace(
+        validate=lambda paths=None, *a, **k: types.SimpleNamespace(conforms=True)))
+    source = tmp_path / "nodes.ttl"
+    source.write_text("".join(f"<urn:s{i}> <urn:p> [ <urn:q> {i} ] .\n" for i in range(2000)),
+                      encoding="utf-8")
+    with misbehaving_endpoint("ok") as (server, url):
+        result = run_cli("load", "--endpoint", url, "--max-request", "0.01", str(source))
+    assert result.exit_code == 2
+    line = result.output.strip().splitlines()[-1]
+    assert "has blank nodes" in line and "cannot be split" in line and "--max-request" in line
+    assert server.requests == []
+
+
+def test_a_snapshot_that_cannot_be_written_is_one_line(tmp_path, monkeypatch):
+    import ecgkg.load
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ecgkg.load.ox, "serialize", full_disk)
+    with misbehaving_endpoint("ok") as (server, url):
+        result = run_cli("load", "--endpoint", url)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "cannot write the load's snapshot" in lines[0]
+    assert "No space left on device" in lines[0] and server.requests == []

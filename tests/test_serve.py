@@ -102,8 +102,8 @@ def test_serve_answers_every_query_like_the_embedded_store(served):
     built = build()
     golden = Path(__file__).resolve().parent / "golden"
     for query in library():
-        served_rows = run(query, endpoint=url).rows
-        assert served_rows == run(query, built=built).rows, query.name
+        served_rows = run(query, endpoint=url).term_rows()
+        assert served_rows == run(query, built=built).term_rows(), query.name
         with (golden / f"{query.name}.tsv").open(encoding="utf-8", newline="") as source:
             expected = list(csv.reader(source, delimiter="\t"))[1:]
         assert [[term_text(t) for t in row] for row in served_rows] == expected, query.name
@@ -189,3 +189,53 @@ def test_the_served_endpoint_bounds_each_query(tmp_path):
     # Oxigraph streams the answer, so the bound cuts it: the text says so and is not JSON.
     assert b"cancelled" in body
     assert time.monotonic() - started < 100  # answered by the bound, not by our client's
+
+
+def test_serve_docs_links_each_query_into_the_server():
+    """`serve --docs`: the site is served beside the endpoint, and each query page's link into
+    the server's UI carries a query that the server's /query endpoint answers as ecgkg does."""
+    import html
+    import json
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from ecgkg.results import rows_from_json
+
+    port, docs_port = free_port(), free_port()
+    server = Served("--port", str(port), "--docs", "--docs-port", str(docs_port))
+    try:
+        url = server.wait_for(r"read-only at (http://127\.0\.0\.1:\d+/query)").group(1)
+        site = server.wait_for(r"documentation at (http://127\.0\.0\.1:\d+/)").group(1)
+        assert site == f"http://127.0.0.1:{docs_port}/"
+        with urllib.request.urlopen(site, timeout=10) as index:
+            assert b"timeline.svg" in index.read()
+        built = build()
+        queries = library()
+        checked = 0
+        for query in queries:
+            with urllib.request.urlopen(f"{site}query-{query.name}.html", timeout=10) as page:
+                text = page.read().decode("utf-8")
+            (link,) = re.findall(rf'href="(http://127\.0\.0\.1:{port}/\?query=[^"]+)"', text)
+            sparql = parse_qs(urlsplit(html.unescape(link)).query)["query"][0]
+            if query.form != "SELECT":
+                continue
+            request = urllib.request.Request(
+                url, data=urlencode({"query": sparql}).encode(),
+                headers={"Accept": "application/sparql-results+json"})
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                _, rows = rows_from_json(json.load(answer))
+            served_rows = sorted([term_text(t) for t in row] for row in rows)
+            expected = sorted([term_text(t) for t in row] for row in run(query, built=built).rows)
+            assert served_rows == expected, query.name
+            checked += 1
+        assert checked == sum(q.form == "SELECT" for q in queries) > 0
+    finally:
+        server.stop()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(site, timeout=2)  # the site stops with the server
+
+
+def test_serve_docs_refuses_the_endpoint_port_for_the_site():
+    port = str(free_port())
+    result = CliRunner().invoke(main, ["serve", "--port", port, "--docs", "--docs-port", port])
+    assert result.exit_code == 2
+    assert f"--docs-port {port}: the SPARQL server's port" in result.output

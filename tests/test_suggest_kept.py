@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 from conftest import PROJECT_ROOT
 from rdflib import RDF, Graph, URIRef
@@ -17,6 +20,7 @@ INITIATIVE = "https://w3id.org/ecgkg/id/initiative/esco-to-identify-training-nee
 PASSAGE = "https://w3id.org/ecgkg/id/doc/ecg-2023-11-malaga-executive-summary/p5-s4"
 
 
+@pytest.mark.slow
 def test_index_is_kept_and_reused(tmp_path, monkeypatch, esco_dir):
     monkeypatch.setenv("ECGKG_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(suggest_module, "_CACHE", {})
@@ -32,6 +36,7 @@ def test_index_is_kept_and_reused(tmp_path, monkeypatch, esco_dir):
     assert calls == []
 
 
+@pytest.mark.slow
 def test_a_damaged_kept_index_is_rebuilt(tmp_path, monkeypatch, esco_dir):
     monkeypatch.setenv("ECGKG_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(suggest_module, "_CACHE", {})
@@ -58,3 +63,40 @@ def test_turtle_ready_to_paste_validates(tmp_path, monkeypatch, esco_dir):
     report = validate([out], context=[PROJECT_ROOT / "data"])
     assert not report.failed("violation"), [r.message for r in report.results][:3]
     assert any(str(r.shape).endswith("Reviewed-unreviewed") for r in report.results)
+
+
+# ---- where the index is kept
+
+
+def test_the_session_keeps_its_cache_out_of_the_users_home(private_cache_dir):
+    """conftest points ECGKG_CACHE_DIR at a temporary folder for every test and subprocess."""
+    import os
+
+    assert os.environ["ECGKG_CACHE_DIR"] == str(private_cache_dir)
+    assert suggest_module.cache_dir() == private_cache_dir
+    assert not private_cache_dir.is_relative_to(Path.home() / ".cache")
+
+
+def test_cache_dir_follows_xdg_cache_home_then_home(tmp_path, monkeypatch):
+    monkeypatch.delenv("ECGKG_CACHE_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert suggest_module.cache_dir() == tmp_path / "xdg" / "ecgkg"
+    # the XDG spec: a relative XDG_CACHE_HOME is invalid and ignored, as is an empty one
+    for ignored in ("relative/cache", ""):
+        monkeypatch.setenv("XDG_CACHE_HOME", ignored)
+        assert suggest_module.cache_dir() == tmp_path / "home" / ".cache" / "ecgkg"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert suggest_module.cache_dir() == tmp_path / "home" / ".cache" / "ecgkg"
+    monkeypatch.setenv("ECGKG_CACHE_DIR", str(tmp_path / "mine"))
+    assert suggest_module.cache_dir() == tmp_path / "mine"
+
+
+def test_suggest_writes_its_index_under_xdg_cache_home(tmp_path, monkeypatch, esco_dir):
+    monkeypatch.delenv("ECGKG_CACHE_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(suggest_module, "_CACHE", {})
+    suggest("employment agent", esco_dir, top=1)
+    assert len(list((tmp_path / "xdg" / "ecgkg").glob("esco-suggest-*.pickle"))) == 1
+    assert not (tmp_path / "home").exists()

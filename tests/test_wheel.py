@@ -62,6 +62,7 @@ def ecgkg(installed, *args: str) -> subprocess.CompletedProcess:
                           timeout=300, cwd=where["cwd"], env=where["env"])
 
 
+@pytest.mark.slow
 def test_the_wheel_holds_every_content_file(wheel):
     expected = content_files()
     assert len(expected) >= 40  # ontology, data, shapes and queries were all found

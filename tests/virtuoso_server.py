@@ -41,11 +41,7 @@ TransactionFile = {folder}/virtuoso-temp.trx
 [Parameters]
 ServerPort = {host}:{sql_port}
 DisableUnixSocket = 1
-DirsAllowed = ., {folder}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-CheckpointInterval = 0
-[HTTPServer]
+{parameters}[HTTPServer]
 ServerPort = {host}:{http_port}
 ServerRoot = {folder}
 ServerThreads = 4
@@ -54,6 +50,10 @@ MaxClientConnections = 4
 ResultSetMaxRows = 100000
 MaxQueryExecutionTime = 60
 """
+# [Parameters] of a test server: small buffers (80 MB), no checkpoints; what start_virtuoso's
+# PARAMETERS give replaces these.
+PARAMETERS = {"DirsAllowed": ".", "NumberOfBuffers": 10000, "MaxDirtyBuffers": 6000,
+              "CheckpointInterval": 0}
 
 
 def binary(name: str) -> str:
@@ -107,12 +107,23 @@ def _answers(url: str) -> bool:
         return False
 
 
-def start_virtuoso(folder: Path) -> VirtuosoServer:
+def ini_parameters(folder: Path, parameters: dict[str, object] | None) -> str:
+    chosen = {**PARAMETERS, **(parameters or {})}
+    chosen["DirsAllowed"] = f"{chosen['DirsAllowed']}, {folder}"
+    return "".join(f"{key} = {value}\n" for key, value in chosen.items())
+
+
+def start_virtuoso(folder: Path, parameters: dict[str, object] | None = None) -> VirtuosoServer:
+    """A server on a database in FOLDER; PARAMETERS go to the ini's [Parameters] section (e.g.
+    a small TransactionAfterImageLimit, the size limit of one Graph Store request; DirsAllowed,
+    folders the bulk loader may read, always has FOLDER)."""
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     config = folder / "virtuoso.ini"
     config.write_text(CONFIGURATION.format(folder=folder, host=HOST, sql_port=sql_port,
-                                           http_port=http_port), encoding="utf-8")
+                                           http_port=http_port,
+                                           parameters=ini_parameters(folder, parameters)),
+                      encoding="utf-8")
     log = folder / "server.log"
     with log.open("wb") as sink:
         process = subprocess.Popen([binary("virtuoso-t"), "+configfile", str(config),

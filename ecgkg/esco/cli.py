@@ -275,7 +275,7 @@ def suggest_command(text: str, kind: str | None, top: int, fmt: str, subject: st
         --for https://w3id.org/ecgkg/id/initiative/esco-to-identify-training-needs
 
     The index of a release is built once (a few seconds) and kept in $ECGKG_CACHE_DIR (default
-    ~/.cache/ecgkg), so later calls answer in well under a second.
+    $XDG_CACHE_HOME/ecgkg, else ~/.cache/ecgkg), so later calls answer in well under a second.
     """
     from ecgkg.esco.package import release_version
     from ecgkg.esco.suggest import suggest, suggestions_turtle

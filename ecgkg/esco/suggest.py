@@ -214,11 +214,14 @@ INDEX_FORMAT = 2
 
 
 def cache_dir() -> Path:
+    """$ECGKG_CACHE_DIR, else ecgkg/ under $XDG_CACHE_HOME, else ~/.cache/ecgkg. The XDG base
+    directory spec says a relative XDG_CACHE_HOME is invalid and must be ignored."""
     configured = os.environ.get("ECGKG_CACHE_DIR")
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ecgkg"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "ecgkg"
 
 
 def _kept_path(key: tuple) -> Path:

@@ -92,6 +92,8 @@ class Report:
     shapes_files: list[str]
     shapes: list[ShapeInfo]
     triple_count: int
+    # What the run changed or ignored in the shapes to read them (printed on stderr by the CLI).
+    notices: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Results per severity: the three of SHACL always, then each custom severity's IRI."""
@@ -139,6 +141,66 @@ def path_text(graph: rdflib.Graph | None, path: Node | None) -> str | None:
     if (path, RDF.first, None) in graph:
         return "(" + "/".join(path_text(graph, p) for p in rdflib.collection.Collection(graph, path)) + ")"
     return "[]"
+
+
+PATH_FORMS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath,
+              SH.zeroOrOnePath)
+
+
+def sequence_members(graph: rdflib.Graph, node: Node) -> list[Node] | None:
+    """The members of NODE when it is a well-formed RDF list of two or more (a sequence path),
+    else None: each cell has exactly one rdf:first and one rdf:rest, the chain ends at rdf:nil
+    and never loops."""
+    members, cell, seen = [], node, set()
+    while cell != RDF.nil:
+        if cell in seen or not isinstance(cell, BNode):
+            return None
+        seen.add(cell)
+        firsts = list(graph.objects(cell, RDF.first))
+        rests = list(graph.objects(cell, RDF.rest))
+        if len(firsts) != 1 or len(rests) != 1:
+            return None
+        members.append(firsts[0])
+        cell = rests[0]
+    return members if len(members) >= 2 else None
+
+
+def read_lists_as_sequences(graph: rdflib.Graph) -> list[tuple[Node, str]]:
+    """Make every path node that is a well-formed list a plain sequence path, in GRAPH.
+
+    SHACL reads a path node that is a list as a sequence path (2.3.1.1). A node that is both a
+    list and, say, an sh:inversePath is ill-formed, and engines differ on which half they follow
+    (the W3C suite's path-strange tests expect the sequence). Rather than refuse such shapes, or
+    let each engine and the SHACL-SHACL check read them their own way, the other path
+    properties of that node are removed here, once. Returns (shape, notice) for each node changed.
+    """
+    notices = []
+    todo = [(shape, path) for shape, path in graph.subject_objects(SH.path)]
+    seen = set()
+    while todo:
+        shape, node = todo.pop()
+        if node in seen or not isinstance(node, BNode):
+            continue
+        seen.add(node)
+        members = sequence_members(graph, node)
+        if members is not None:
+            dropped = sorted({p for p in PATH_FORMS for _ in graph.objects(node, p)}, key=str)
+            for predicate in dropped:
+                graph.remove((node, predicate, None))
+            if dropped:
+                notices.append((shape,
+                    f"its sh:path node is a list and also has "
+                    f"{', '.join(compact(p) for p in dropped)}; read as the sequence "
+                    f"{compact_path(path_text(graph, node))}, the rest ignored"))
+            todo.extend((shape, member) for member in members)
+            continue
+        for predicate in PATH_FORMS:
+            for inner in graph.objects(node, predicate):
+                if predicate == SH.alternativePath:
+                    todo.extend((shape, m) for m in rdflib.collection.Collection(graph, inner))
+                else:
+                    todo.append((shape, inner))
+    return sorted(notices, key=lambda n: (str(n[0]), n[1]))
 
 
 def wrap(text: str) -> str:

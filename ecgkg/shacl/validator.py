@@ -51,6 +51,7 @@ from ecgkg.shacl.model import (
     compact,
     path_text,
     path_triples,
+    read_lists_as_sequences,
     severity_name,
 )
 from ecgkg.shacl.sparql import SparqlConstraint, SparqlRunner, check_queries, result_messages
@@ -295,6 +296,7 @@ class Shapes:
     graph: rdflib.Graph
     files: list[Path]
     shape_file: dict[Node, Path]
+    notices: list[str] = field(default_factory=list)
 
     def file_of(self, node: Node) -> str | None:
         path = self.shape_file.get(node)
@@ -365,6 +367,8 @@ def load_shapes(folder: Path, meta_validate: bool = False) -> Shapes:
     shapes = Shapes(graph, loaded, shape_file)
     if not has_shapes(graph):
         raise EcgkgError(f"{display_path(folder)}: no node or property shapes found")
+    for shape, notice in read_lists_as_sequences(graph):
+        shapes.notices.append(f"{compact(shape)}{shapes.where(shape)}: {notice}")
     refuse_unsupported(shapes, parse=meta_validate)
     if meta_validate:
         reference.check_shapes(graph, lambda node: shapes.file_of(node))
@@ -558,6 +562,7 @@ def validate(
         shapes_files=[display_path(p) for p in shape_set.files],
         shapes=shape_set.infos(),
         triple_count=data.triple_count,
+        notices=list(shape_set.notices),
     )
 
 

@@ -109,6 +109,9 @@ def expect(files: list[str]) -> None:
 def main(argv: list[str]) -> None:
     os.environ.setdefault("COLUMNS", COLUMNS)
     command, args = (argv[0], argv[1:]) if argv else ("all", [])
+    if command in ("-h", "--help", "help"):
+        print(__doc__)
+        return
     if command == "all":
         queries([])
         report()

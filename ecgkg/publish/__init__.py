@@ -1,0 +1,4 @@
+"""Publishing: releases of the dataset and what changed between two versions of it."""
+
+# Here rather than in diff.py, so that `ecgkg --help` does not import the engine for a choice list.
+DIFF_FORMATS = ("text", "md", "json")

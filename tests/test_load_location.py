@@ -1,0 +1,109 @@
+"""`ecgkg load --location DIR`: the same graphs as a server load, into an Oxigraph database folder
+on this machine through the engine's bulk loader; folders it must not touch are refused."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from ecgkg.cli import main
+from ecgkg.sources import graph_iri
+
+runner = CliRunner()
+
+
+def run_cli(*args: str):
+    return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def graph_counts(location) -> tuple[dict[str, int], int]:
+    store = ox.Store.read_only(str(location))
+    named = {g.value: len(list(store.quads_for_pattern(None, None, None, g)))
+             for g in store.named_graphs()}
+    default = len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+    del store
+    return named, default
+
+
+def test_a_location_gets_a_graph_per_file_and_their_merge_and_a_second_load_changes_nothing(
+        tmp_path, built):
+    location = tmp_path / "db"
+    result = run_cli("load", "--location", str(location))
+    assert result.exit_code == 0, result.output
+    named, default = graph_counts(location)
+    assert named == {graph_iri(path): n for path, n in built.triples_per_file.items()}
+    assert len(named) == len(built.files) >= 10
+    assert default == built.triple_count  # the merge: each triple once
+    again = run_cli("load", "--location", str(location))
+    assert again.exit_code == 0, again.output
+    assert graph_counts(location) == (named, default)
+    # the database is closed at the end: a server (or another load) can open it
+    ox.Store(str(location))
+
+
+def test_a_location_load_replaces_each_graph_whole(tmp_path, built):
+    location = tmp_path / "db"
+    graph = graph_iri(built.files[-1])
+    store = ox.Store(str(location))
+    stale = ox.NamedNode("http://example.org/stale")
+    store.add(ox.Quad(stale, stale, ox.Literal("left over"), ox.NamedNode(graph)))
+    store.add(ox.Quad(stale, stale, ox.Literal("left over")))
+    del store
+    assert run_cli("load", "--location", str(location)).exit_code == 0
+    named, default = graph_counts(location)
+    assert named[graph] == built.triples_per_file[built.files[-1]]
+    assert default == built.triple_count
+    store = ox.Store.read_only(str(location))
+    assert list(store.quads_for_pattern(stale, None, None)) == []
+
+
+def test_data_that_does_not_conform_is_not_written(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ecgkg.validate", types.SimpleNamespace(
+        validate=lambda paths=None, *a, **k: types.SimpleNamespace(conforms=False)))
+    location = tmp_path / "db"
+    result = run_cli("load", "--location", str(location))
+    assert result.exit_code == 1 and "nothing loaded" in result.output
+    assert graph_counts(location) == ({}, 0)
+
+
+def one_error(result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ecgkg: error: --location ")
+    return lines[0]
+
+
+def test_a_folder_that_is_not_an_oxigraph_store_is_refused(tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "todo.txt").write_text("keep me", encoding="utf-8")
+    assert "not an Oxigraph store" in one_error(run_cli("load", "--location", str(folder)))
+    assert [p.name for p in folder.iterdir()] == ["todo.txt"]
+    assert "a file" in one_error(run_cli("load", "--location", str(folder / "todo.txt")))
+
+
+def test_an_ecgkg_build_store_folder_is_refused_with_a_hint(tmp_path):
+    folder = tmp_path / "store"
+    folder.mkdir()
+    (folder / "ecgkg-store.json").write_text("{}", encoding="utf-8")
+    assert "ecgkg build --store" in one_error(run_cli("load", "--location", str(folder)))
+
+
+def test_a_store_in_use_is_refused(tmp_path):
+    location = tmp_path / "db"
+    holder = ox.Store(str(location))  # as a running `oxigraph serve` holds it
+    try:
+        assert "in use" in one_error(run_cli("load", "--location", str(location)))
+    finally:
+        del holder
+
+
+@pytest.mark.parametrize("option", [["--endpoint", "http://127.0.0.1:1/query"],
+                                    ["--merge-graph", "urn:x:merge"]])
+def test_location_goes_without_a_server(tmp_path, option):
+    result = run_cli("load", "--location", str(tmp_path / "db"), *option)
+    assert result.exit_code == 2 and "without" in result.output
