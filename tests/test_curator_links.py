@@ -22,6 +22,6 @@ def test_each_noted_regulation_2016_589_link_is_stated():
     noted = [term_text(row[0]) for row in run(NOTED).rows]
     assert noted, "no editorial note names the link any more: remove or rewrite this test"
     for subject in noted:
-        rows = {tuple(term_text(t) for t in row[:2])
+        rows = {(term_text(row[0]), term_text(row[1]))
                 for row in run(resolve("legal-basis"), {"subject": subject}).rows}
         assert ("rests on", REGULATION) in rows, subject

@@ -92,8 +92,10 @@ CODE_MUTANTS = [
      "elif False:", "JSON results lose literal datatypes"),
     ("ecgkg/results.py", 'delimiter="," if fmt == "csv" else "\\t"', 'delimiter=","',
      "TSV written with commas"),
-    ("ecgkg/export.py", "sorted(store.default_triples(built.store), key=str)",
-     "sorted((ox.Triple(q.subject, q.predicate, q.object) for q in built.store), key=str)",
+    ("ecgkg/export.py",
+     "built.store.dump(stream, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)",
+     "ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in built.store), stream, "
+     "format=rdf_format, prefixes=prefixes)",
      "export no longer de-duplicates triples (every file's graph, not the merge)"),
     ("ecgkg/build.py", "COUNT(DISTINCT ?s)", "COUNT(?s)", "class counts count a typing per file"),
     ("ecgkg/build.py", "ORDER BY DESC(?instances) ?class", "ORDER BY DESC(?instances)",
