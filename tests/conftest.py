@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,14 @@ def built():
     from ecgkg.build import build
 
     return build()
+
+
+def popen_as_from_a_terminal(args: list[str], **options) -> subprocess.Popen:
+    """Start a command that a test will interrupt with SIGINT, as Ctrl-C in a terminal would.
+
+    A background job of a non-interactive shell starts with SIGINT ignored, and children inherit
+    that: Python then never raises KeyboardInterrupt and the test would wait in vain. Ctrl-C
+    from a terminal reaches a process with the default disposition, so the child gets that back
+    (whatever runs pytest), and a session of its own so a signal meant for it reaches only it."""
+    return subprocess.Popen(args, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+                            start_new_session=True, **options)

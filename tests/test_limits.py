@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import popen_as_from_a_terminal
 
 from ecgkg.errors import EcgkgError
 from ecgkg.limits import DEFAULT_QUERY_DEPTH, check_query_depth, check_xml_expansion
@@ -185,10 +186,9 @@ def test_ctrl_c_stops_a_local_query_with_one_line():
     import signal
     import time
 
-    process = subprocess.Popen([sys.executable, "-m", "ecgkg", "query", "-"],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)  # its own SIGINT, whatever runs pytest
+    process = popen_as_from_a_terminal([sys.executable, "-m", "ecgkg", "query", "-"],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True)
     process.stdin.write(HEAVY)
     process.stdin.close()
     time.sleep(3)  # parsed, loaded and computing

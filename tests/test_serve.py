@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import popen_as_from_a_terminal
 from oxigraph_server import free_port
 
 from ecgkg.build import build
@@ -35,18 +36,11 @@ class Served:
     """`python -m ecgkg serve ...` as a user runs it, its stderr read line by line."""
 
     def __init__(self, *args: str) -> None:
-        # A background job of a non-interactive shell starts with SIGINT ignored, and a child
-        # inherits that: Python would then never raise KeyboardInterrupt. Ctrl-C from a
-        # terminal reaches a process with the default disposition, so start it with that.
-        previous = signal.signal(signal.SIGINT, signal.SIG_DFL)
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "ecgkg", "serve", *args],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True, cwd=Path(__file__).resolve().parent.parent,
-            )
-        finally:
-            signal.signal(signal.SIGINT, previous)
+        self.process = popen_as_from_a_terminal(
+            [sys.executable, "-m", "ecgkg", "serve", *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, cwd=Path(__file__).resolve().parent.parent,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
