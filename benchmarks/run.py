@@ -79,7 +79,9 @@ ENGINE_NOTES = {
                  None),
     "query": ("`ecgkg.query.run` on the built store",
               "rdflib `Dataset(default_union=True).query`", "pyoxigraph `Store.query`"),
-    "store": ("`ecgkg query NAME --store DIR --format csv` (whole process)", None,
+    "store": ("`ecgkg query NAME --store DIR --format csv` (whole process)",
+              "`floor_query.py`: the least a Python command does (click and pyoxigraph "
+              "imported, the same query, CSV out; whole process)",
               "`oxigraph query --location DIR/oxigraph --results-format csv` on the same "
               "database (whole process)"),
     "export": ("`ecgkg.export.export` to a file", "rdflib `Graph.serialize` to a file",
@@ -140,6 +142,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="folder for generated data and scratch files (benchmarks/work)")
     parser.add_argument("--output", type=Path, default=HERE / "results.md",
                         help="Markdown results file; raw figures go beside it as .json")
+    parser.add_argument("--keep-earlier", action="store_true",
+                        help="keep the rows of the workloads not run now from the previous "
+                             "results beside --output (the .json), so that one file holds every "
+                             "workload; the report says which rows are earlier")
     parser.add_argument("--esco", type=Path, default=None,
                         help="ESCO v1.1.1 package (default: $ECGKG_ESCO_DIR, else "
                              "../shared/data/esco/v1.1.1)")
@@ -212,6 +218,7 @@ class Row:
     size: str
     runs: dict[str, list[dict]] = field(default_factory=dict)
     repeat: int = 1  # runs asked for
+    measured: str | None = None  # the date of an earlier run the row was kept from
 
     def ok(self, engine: str) -> list[dict]:
         return [r for r in self.runs.get(engine, []) if r.get("status") == "ok"]
@@ -500,6 +507,9 @@ def run_store_queries(args, results: Results, folders: dict[str, Path]) -> None:
                           "csv"],
                 "limit": [executable("oxigraph"), "query", "--location", store / "oxigraph",
                           "--query-file", text_file, "--results-format", "csv"],
+                # The Python floor: click and pyoxigraph imported, the same query, CSV out.
+                "baseline": [sys.executable, HERE / "floor_query.py", store / "oxigraph",
+                             text_file],
             }
             answers = {engine: subprocess.run(list(map(str, command)), capture_output=True,
                                               text=True, cwd=ROOT, check=False)
@@ -1021,11 +1031,16 @@ def target_lines(rows: list[Row], results: Results, sizes: list[str]) -> list[st
                 lines.append(verdict(None, f"`ecgkg query {name} --store` within {target:g}x of "
                                            f"`oxigraph query --location` on {where}"))
                 continue
+            floor = row.seconds("baseline")
+            floor_text = (f"; the Python floor (`floor_query.py`) takes "
+                          f"{fmt_seconds(floor)}, {floor / row.seconds('limit'):.2f}x oxigraph, "
+                          f"so ecgkg adds {row.seconds('ecgkg') / floor:.2f}x to what any Python "
+                          f"command pays" if floor and row.seconds("limit") else "")
             lines.append(verdict(near <= target, (
                 f"`ecgkg query {name} --store` on {where}: "
                 f"{fmt_seconds(row.seconds('ecgkg'))} against oxigraph's "
                 f"{fmt_seconds(row.seconds('limit'))}, {fmt_ratio((near, False))} (target "
-                f"<={target:g}x)"), "store"))
+                f"<={target:g}x){floor_text}"), "store"))
         if at == BUNDLED:
             break
 
@@ -1163,8 +1178,13 @@ def machine_lines(args) -> list[str]:
     load = (f"- load average (1 min) at the start {args.load_at_start:.1f}, at the end "
             f"{os.getloadavg()[0]:.1f}, on {nproc} CPUs: other work shared the machine, so "
             f"compare ratios rather than seconds" if hasattr(args, "load_at_start") else None)
+    earlier = getattr(args, "earlier", None)
+    kept = ("- rows kept from earlier runs (--keep-earlier): " + "; ".join(
+        f"{workload} from {when}" for workload, when in earlier)
+        + "; the lines below describe this run" if earlier else None)
     return [line for line in [
         f"- date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        kept,
         f"- machine: {nproc} CPUs (nproc), {cpu}, {memory} RAM, {platform.platform()}",
         (f"- Python {platform.python_version()}; ecgkg {version('ecgkg')}, rdflib "
          f"{version('rdflib')}, pySHACL {version('pyshacl')}, pyoxigraph "
@@ -1276,6 +1296,33 @@ def validate_checks(rows: list[Row], sizes: list[str]) -> list[str]:
     return lines
 
 
+def keep_earlier_rows(args, results: Results) -> None:
+    """Add the previous run's rows of workloads not run now (and its sizes and data sets)."""
+    earlier_file = args.output.with_suffix(".json")
+    if not earlier_file.is_file():
+        return
+    earlier = json.loads(earlier_file.read_text(encoding="utf-8"))
+    kept = set()
+    for row in earlier.get("rows", []):
+        key = (row["name"], row["size"])
+        if row["workload"] in args.workloads or key in results.rows:
+            continue
+        when = row.get("date") or earlier.get("date") or "an earlier run"
+        results.rows[key] = Row(row["workload"], row["name"], row["size"], runs=row["runs"],
+                                repeat=args.repeat, measured=when)
+        kept.add((row["workload"], when))
+    for label in earlier.get("sizes", []):
+        if label not in [size for size, _ in args.sizes]:
+            args.sizes.append((label, generate.parse_size(label)))
+    for label, meta in earlier.get("datasets", {}).items():
+        results.datasets.setdefault(label, meta)
+    when = earlier.get("date", "an earlier run")  # of the checks: the file's newest run
+    now = set(results.checks)
+    results.checks.extend(f"(from {when}) {line}" for line in earlier.get("checks", [])
+                          if not line.startswith("(from ") and line not in now)
+    args.earlier = sorted(kept)
+
+
 def write_report(args, results: Results) -> str:
     sizes = [label for label, _ in args.sizes]
     rows = table_rows(results, sizes)
@@ -1296,10 +1343,14 @@ def write_report(args, results: Results) -> str:
     ])
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     raw = {
+        "date": now,
+        "workloads": args.workloads,
         "sizes": sizes, "datasets": results.datasets, "fixtures": results.fixtures,
         "checks": results.checks,
-        "rows": [{"workload": r.workload, "name": r.name, "size": r.size, "runs": r.runs}
+        "rows": [{"workload": r.workload, "name": r.name, "size": r.size, "runs": r.runs,
+                  "date": r.measured or now}
                  for r in results.rows.values()],
     }
     args.output.with_suffix(".json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
@@ -1340,6 +1391,8 @@ def main(argv: list[str] | None = None) -> int:
         run_load_virtuoso(args, results, folders)
     if "fixtures" in args.workloads:
         run_fixtures(args, results)
+    if args.keep_earlier:
+        keep_earlier_rows(args, results)
     table = write_report(args, results)
     print(table)
     log(f"written to {args.output} in {time.monotonic() - started:.0f} s")

@@ -1,0 +1,20 @@
+"""The least a Python program can do for `ecgkg query NAME --store DIR --format csv`.
+
+It imports click (a required dependency of ecgkg, for its command line) and pyoxigraph, opens
+the store read-only, runs the query and writes CSV: the floor any Python command line pays
+before doing anything of its own. benchmarks/run.py's store workload runs it as the baseline,
+so that ecgkg's distance from the oxigraph binary splits into what Python costs (floor/limit)
+and what ecgkg adds (ecgkg/floor).
+
+    python benchmarks/floor_query.py STORE_FOLDER QUERY_FILE
+"""
+
+import sys
+
+import click  # noqa: F401  (imported for what its import costs)
+import pyoxigraph as ox
+
+store = ox.Store.read_only(sys.argv[1])
+with open(sys.argv[2], encoding="utf-8") as source:
+    answer = store.query(source.read())
+sys.stdout.buffer.write(answer.serialize(format=ox.QueryResultsFormat.CSV))

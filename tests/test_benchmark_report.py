@@ -1,0 +1,49 @@
+"""benchmarks/run.py's report keeps earlier rows on request (--keep-earlier), dated."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import run  # noqa: E402 - found through the path set just above
+
+
+def earlier_results(folder: Path) -> Path:
+    output = folder / "results.md"
+    output.with_suffix(".json").write_text(json.dumps({
+        "date": "2026-12-01 10:00 UTC", "sizes": ["1m"], "datasets": {"1m": {"triples": 7}},
+        "checks": ["build at 1m: fine", "store at 1m: same rows"],
+        "rows": [
+            {"workload": "build", "name": "build", "size": "1m", "date": "2026-11-30 09:00 UTC",
+             "runs": {"ecgkg": [{"status": "ok", "seconds": 2.0, "peak_mib": 300}]}},
+            {"workload": "store", "name": "query --store: x", "size": "1m",
+             "runs": {"ecgkg": [{"status": "ok", "seconds": 9.0, "peak_mib": 30}]}},
+        ]}))
+    return output
+
+
+def test_rows_of_workloads_not_run_are_kept_with_their_date(tmp_path):
+    args = run.parse_args(["--sizes", "100k", "--workloads", "store", "--keep-earlier",
+                           "--output", str(earlier_results(tmp_path))])
+    results = run.Results(args.repeat)
+    results.checks.append("store at 1m: same rows")
+    run.keep_earlier_rows(args, results)
+    # build is kept, dated by its own run; store is being measured now, so the old row goes
+    assert list(results.rows) == [("build", "1m")]
+    assert results.rows[("build", "1m")].measured == "2026-11-30 09:00 UTC"
+    assert [label for label, _ in args.sizes] == ["100k", "1m"]
+    assert results.datasets == {"1m": {"triples": 7}}
+    assert results.checks == ["store at 1m: same rows",
+                              "(from 2026-12-01 10:00 UTC) build at 1m: fine"]
+    assert args.earlier == [("build", "2026-11-30 09:00 UTC")]
+    assert "build from 2026-11-30 09:00 UTC" in "\n".join(run.machine_lines(args))
+
+
+def test_without_the_flag_nothing_earlier_is_read(tmp_path):
+    args = run.parse_args(["--sizes", "100k", "--workloads", "store",
+                           "--output", str(earlier_results(tmp_path))])
+    assert args.keep_earlier is False
