@@ -143,9 +143,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=HERE / "results.md",
                         help="Markdown results file; raw figures go beside it as .json")
     parser.add_argument("--keep-earlier", action="store_true",
-                        help="keep the rows of the workloads not run now from the previous "
-                             "results beside --output (the .json), so that one file holds every "
-                             "workload; the report says which rows are earlier")
+                        help="keep the rows not measured now (other workloads, other sizes) from "
+                             "the previous results beside --output (the .json), so that one file "
+                             "holds every figure; the report dates the rows kept. With "
+                             "--workloads '' nothing runs and the report is written again")
     parser.add_argument("--esco", type=Path, default=None,
                         help="ESCO v1.1.1 package (default: $ECGKG_ESCO_DIR, else "
                              "../shared/data/esco/v1.1.1)")
@@ -1305,8 +1306,8 @@ def keep_earlier_rows(args, results: Results) -> None:
     kept = set()
     for row in earlier.get("rows", []):
         key = (row["name"], row["size"])
-        if row["workload"] in args.workloads or key in results.rows:
-            continue
+        if key in results.rows:
+            continue  # measured again now
         when = row.get("date") or earlier.get("date") or "an earlier run"
         results.rows[key] = Row(row["workload"], row["name"], row["size"], runs=row["runs"],
                                 repeat=args.repeat, measured=when)
@@ -1314,6 +1315,7 @@ def keep_earlier_rows(args, results: Results) -> None:
     for label in earlier.get("sizes", []):
         if label not in [size for size, _ in args.sizes]:
             args.sizes.append((label, generate.parse_size(label)))
+    args.sizes.sort(key=lambda size: size[1])
     for label, meta in earlier.get("datasets", {}).items():
         results.datasets.setdefault(label, meta)
     when = earlier.get("date", "an earlier run")  # of the checks: the file's newest run

@@ -32,14 +32,14 @@ def test_rows_of_workloads_not_run_are_kept_with_their_date(tmp_path):
     results = run.Results(args.repeat)
     results.checks.append("store at 1m: same rows")
     run.keep_earlier_rows(args, results)
-    # build is kept, dated by its own run; store is being measured now, so the old row goes
-    assert list(results.rows) == [("build", "1m")]
+    # build is kept, dated by its own run; the store row too, as no store row was measured now
+    assert list(results.rows) == [("build", "1m"), ("query --store: x", "1m")]
     assert results.rows[("build", "1m")].measured == "2026-11-30 09:00 UTC"
-    assert [label for label, _ in args.sizes] == ["100k", "1m"]
+    assert [label for label, _ in args.sizes] == ["100k", "1m"]  # ordered by size
     assert results.datasets == {"1m": {"triples": 7}}
     assert results.checks == ["store at 1m: same rows",
                               "(from 2026-12-01 10:00 UTC) build at 1m: fine"]
-    assert args.earlier == [("build", "2026-11-30 09:00 UTC")]
+    assert args.earlier == [("build", "2026-11-30 09:00 UTC"), ("store", "2026-12-01 10:00 UTC")]
     assert "build from 2026-11-30 09:00 UTC" in "\n".join(run.machine_lines(args))
 
 
@@ -47,3 +47,15 @@ def test_without_the_flag_nothing_earlier_is_read(tmp_path):
     args = run.parse_args(["--sizes", "100k", "--workloads", "store",
                            "--output", str(earlier_results(tmp_path))])
     assert args.keep_earlier is False
+
+
+def test_a_row_measured_now_replaces_the_earlier_one(tmp_path):
+    args = run.parse_args(["--sizes", "1m", "--workloads", "store", "--keep-earlier",
+                           "--output", str(earlier_results(tmp_path))])
+    results = run.Results(args.repeat)
+    results.add("store", "query --store: x", "1m", "ecgkg",
+                {"status": "ok", "seconds": 1.0, "peak_mib": 30})
+    run.keep_earlier_rows(args, results)
+    assert results.rows[("query --store: x", "1m")].seconds("ecgkg") == 1.0
+    assert results.rows[("query --store: x", "1m")].measured is None  # this run's
+    assert ("build", "1m") in results.rows
