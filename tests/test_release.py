@@ -205,3 +205,14 @@ def test_a_failure_while_writing_leaves_nothing_half_written(home, tmp_path, mon
     assert list(dist.iterdir()) == []
     assert version_of(home / "ontology" / "ecgkg.ttl", ONTOLOGY)[0] == "0.1.0"
     assert not (home / "CHANGELOG.md").exists()
+
+
+def test_the_copy_installed_with_the_package_is_never_released(home, tmp_path, monkeypatch):
+    # Releasing edits the sources; the installed copy is not the user's to edit.
+    from ecgkg.publish import release as release_module
+
+    monkeypatch.setattr(release_module, "installed_copy", lambda: home)
+    result = release(home, "0.2.0", "-o", str(tmp_path / "dist"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ecgkg: error: ecgkg release sets versions in the sources")
+    assert not (tmp_path / "dist").exists()

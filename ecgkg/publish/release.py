@@ -46,6 +46,13 @@ VERSION_PATTERN = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 CHANGELOG_HEADING = re.compile(r"^## (\S+) \(", re.MULTILINE)
 
 
+def installed_copy() -> Path:
+    """The content shipped inside the wheel (see ecgkg.sources)."""
+    from ecgkg.sources import _bundled
+
+    return _bundled()
+
+
 def parse_version(text: str) -> tuple[int, int, int]:
     match = VERSION_PATTERN.fullmatch(text)
     if match is None:
@@ -276,6 +283,10 @@ def release(version: str, output: Path = Path("dist"), *, force: bool = False,
     previous version for the changelog (a release folder, folder or git revision); by default
     the previous release folder under OUTPUT, if there is one."""
     root = project_root()
+    if root == installed_copy():
+        raise EcgkgError("ecgkg release sets versions in the sources and writes CHANGELOG.md: "
+                         "run it in a checkout, or set ECGKG_HOME to one, not on the copy "
+                         "installed with the package")
     check_version(version, root)
     today = today or datetime.datetime.now(datetime.UTC).date()
     target = output / f"ecgkg-{version}"
