@@ -25,15 +25,9 @@ NETWORK_LABELS = 30
 # layout of 500 nodes and more needs scipy.
 NETWORK_NODES = 400
 
-PREFIXES = """
-PREFIX ecg: <https://w3id.org/ecgkg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+# The queries below use the project's prefixes, which kg.query declares for them.
 
-MEETINGS = PREFIXES + """
+MEETINGS = """
 SELECT ?meeting ?start ?country (COUNT(DISTINCT ?event) AS ?combined)
 WHERE {
   ?meeting a ecg:Meeting ; ecg:startDate ?start .
@@ -45,7 +39,7 @@ GROUP BY ?meeting ?start ?country
 ORDER BY ?start ?meeting
 """
 
-ITEMS_PER_BODY = PREFIXES + """
+ITEMS_PER_BODY = """
 SELECT ?meeting ?body (COUNT(DISTINCT ?item) AS ?items)
 WHERE {
   ?meeting a ecg:Meeting .
@@ -59,7 +53,7 @@ GROUP BY ?meeting ?body
 """
 
 # Edges of the network: (from, to) with each end's kind.
-EDGES = PREFIXES + """
+EDGES = """
 SELECT DISTINCT ?a ?aKind ?b ?bKind
 WHERE {
   {
@@ -88,7 +82,7 @@ WHERE {
 }
 """
 
-LABELS = PREFIXES + """
+LABELS = """
 SELECT ?node (SAMPLE(?name) AS ?label)
 WHERE {
   ?node skos:prefLabel|ecg:acronym|eli:id_local ?any .

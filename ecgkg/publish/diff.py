@@ -30,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ecgkg.errors import EcgkgError
-from ecgkg.publish import DIFF_FORMATS  # noqa: F401 - where the choices live
+from ecgkg.publish import RELEASE_DESCRIPTION
 from ecgkg.rdf.reader import read_quads
 from ecgkg.results import compact_iri
 from ecgkg.sources import data_dir, display_path, ontology_dir, project_root, rdf_files
@@ -39,8 +39,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel",
           "http://www.w3.org/2000/01/rdf-schema#label",
           "http://purl.org/dc/terms/title")
-# The file of a release folder that holds the whole dataset (see ecgkg.publish.release).
-RELEASE_DESCRIPTION = "release.ttl"
 NO_CLASS = "(no class)"
 ANONYMOUS = "(anonymous)"
 

@@ -26,21 +26,24 @@ import rdflib
 from rdflib import RDF, XSD, Literal, URIRef
 
 from ecgkg.errors import EXIT_FINDING, EcgkgError
+from ecgkg.namespaces import ECG, ID, PREFIXES
+from ecgkg.publish import RELEASE_DESCRIPTION
+from ecgkg.results import compact_iri
 from ecgkg.sources import data_dir, display_path, ontology_dir, project_root
 
-ONTOLOGY = URIRef("https://w3id.org/ecgkg/ontology")
-DATASET = URIRef("https://w3id.org/ecgkg/id/dataset")
-ESCO_RELEASE = URIRef("https://w3id.org/ecgkg/ontology#escoRelease")
-DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+ONTOLOGY = URIRef(ECG.rstrip("#"))
+DATASET = URIRef(ID + "dataset")
+ESCO_RELEASE = URIRef(ECG + "escoRelease")
+DCAT = rdflib.Namespace(PREFIXES["dcat"])
 DCTERMS = rdflib.DCTERMS
 OWL = rdflib.OWL
+# Two vocabularies only the release description uses, so not in the project's prefix table.
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 # What a release holds: export format, file suffix, IANA media type.
 DISTRIBUTIONS = (("ttl", ".ttl", "text/turtle"),
                  ("nt", ".nt", "application/n-triples"),
                  ("jsonld", ".jsonld", "application/ld+json"))
-DESCRIPTION = "release.ttl"
 CHANGELOG = "CHANGELOG.md"
 VERSION_PATTERN = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 CHANGELOG_HEADING = re.compile(r"^## (\S+) \(", re.MULTILINE)
@@ -184,8 +187,6 @@ def build_versioned(version: str):
 
 def describe(kg, version: str, today: datetime.date, folder: Path) -> rdflib.Graph:
     """The DCAT/VoID description of the release files in FOLDER."""
-    from ecgkg.namespaces import PREFIXES
-
     graph = rdflib.Graph(bind_namespaces="none")
     for prefix, namespace in {**PREFIXES, "void": str(VOID), "spdx": str(SPDX),
                               "dcat": str(DCAT)}.items():
@@ -246,7 +247,7 @@ def changelog_entry(version: str, today: datetime.date, kg, since: str | None,
 
     lines = [f"## {version} ({today.isoformat()})", "",
              f"{len(kg):,} triples in {len(kg.files)} files; "
-             + ", ".join(f"{count} {compact(cls)}" for cls, count in kg.class_counts()[:6])
+             + ", ".join(f"{count} {compact_iri(cls)}" for cls, count in kg.class_counts()[:6])
              + "."]
     if since is None:
         lines += ["", "First release made with `ecgkg release`."]
@@ -256,12 +257,6 @@ def changelog_entry(version: str, today: datetime.date, kg, since: str | None,
         lines += ["", f"Since {since}: " + changes.split("\n", 1)[0].removeprefix("## ")
                   .split(": ", 1)[-1] + ".", body.rstrip()]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def compact(iri: str) -> str:
-    from ecgkg.results import compact_iri
-
-    return compact_iri(iri)
 
 
 def write_changelog(root: Path, entry: str) -> Path:
@@ -312,7 +307,7 @@ def release(version: str, output: Path = Path("dist"), *, force: bool = False,
             kg.export(path, format=fmt)
             files.append(path)
         description = describe(kg, version, today, staging)
-        (staging / DESCRIPTION).write_text(description.serialize(format="turtle"),
+        (staging / RELEASE_DESCRIPTION).write_text(description.serialize(format="turtle"),
                                            encoding="utf-8")
         entry = changelog_entry(version, today, kg, since, staging)
         if target.exists():
@@ -323,5 +318,6 @@ def release(version: str, output: Path = Path("dist"), *, force: bool = False,
         raise
     bumped = bump_sources(version)
     write_changelog(root, entry)
-    return Release(version, target, [target / f.name for f in files] + [target / DESCRIPTION],
+    written = [target / f.name for f in files] + [target / RELEASE_DESCRIPTION]
+    return Release(version, target, written,
                    len(kg), bumped)
