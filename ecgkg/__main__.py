@@ -1,5 +1,5 @@
 """Allows `python -m ecgkg`."""
 
-from ecgkg.cli import main
+from ecgkg.launcher import main
 
 main()

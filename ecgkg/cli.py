@@ -14,8 +14,8 @@ import click
 from ecgkg import __version__
 from ecgkg.command import SECONDS, ErrorReportingGroup
 from ecgkg.errors import EcgkgError
+from ecgkg.launcher import QUERY_FORMATS, announce_rebuild, run_local_query, write_answer
 
-QUERY_FORMATS = ("table", "csv", "tsv", "json", "md", "ttl", "nt", "jsonld", "xml")
 EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
 
 
@@ -50,8 +50,7 @@ def open_graph(paths: tuple[Path, ...] | list[Path], store: Path | None = None):
     import ecgkg
 
     kg = ecgkg.open(list(paths) or None, store=store)
-    if kg.rebuilt:
-        click.echo(f"{store}: {kg.rebuilt}", err=True)
+    announce_rebuild(kg, store)
     return kg
 
 
@@ -181,29 +180,24 @@ def query_command(query_ref: str, params: tuple[str, ...], fmt: str,
       ecgkg query meetings-by-year --store ~/ecgkg-store
       echo 'SELECT (COUNT(*) AS ?n) WHERE { ?m a ecg:Meeting }' | ecgkg query - --format csv
     """
-    import shutil
-
-    from ecgkg.library import check_prefixes, resolve
-    from ecgkg.query import run
-
     if endpoint and (data_paths or store):
         raise EcgkgError("--data/--store and --endpoint exclude each other: the endpoint has "
                          "its own data")
     if data_paths and store:
         raise EcgkgError("--data and --store exclude each other: a store knows its files "
                          "(`ecgkg build --store DIR PATHS` makes one of other files)")
+    from ecgkg.library import resolve
+
     query = resolve(query_ref, read_stdin_text() if query_ref == "-" else None)
     values = parse_params(params)
-    if endpoint:
-        result = run(query, values, endpoint=endpoint, timeout=timeout,
-                     default_graph=default_graph)
-    else:
-        query.bindings(values)  # bad parameters and prefixes fail before the data is loaded
-        check_prefixes(query)
-        result = open_graph(data_paths, store).query(query, params=values, timeout=timeout,
-                                                     allow_service=allow_service)
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-    click.echo(result.render(fmt, width=width), nl=False)
+    if not endpoint:
+        run_local_query(query, fmt, store=store, data_paths=data_paths, values=values,
+                        timeout=timeout, allow_service=allow_service)
+        return
+    from ecgkg.query import run
+
+    write_answer(run(query, values, endpoint=endpoint, timeout=timeout,
+                     default_graph=default_graph), fmt)
 
 
 @main.command("export")
