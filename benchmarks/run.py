@@ -80,8 +80,8 @@ ENGINE_NOTES = {
     "query": ("`ecgkg.query.run` on the built store",
               "rdflib `Dataset(default_union=True).query`", "pyoxigraph `Store.query`"),
     "store": ("`ecgkg query NAME --store DIR --format csv` (whole process)",
-              "`floor_query.py`: the least a Python command does (click and pyoxigraph "
-              "imported, the same query, CSV out; whole process)",
+              "`floor_query.py`: the least a Python program does (pyoxigraph imported, "
+              "the same query, CSV out; whole process)",
               "`oxigraph query --location DIR/oxigraph --results-format csv` on the same "
               "database (whole process)"),
     "export": ("`ecgkg.export.export` to a file", "rdflib `Graph.serialize` to a file",
@@ -508,7 +508,7 @@ def run_store_queries(args, results: Results, folders: dict[str, Path]) -> None:
                           "csv"],
                 "limit": [executable("oxigraph"), "query", "--location", store / "oxigraph",
                           "--query-file", text_file, "--results-format", "csv"],
-                # The Python floor: click and pyoxigraph imported, the same query, CSV out.
+                # The Python floor: pyoxigraph imported, the same query, CSV out.
                 "baseline": [sys.executable, HERE / "floor_query.py", store / "oxigraph",
                              text_file],
             }
