@@ -13,7 +13,6 @@ Nothing here may import click or the verbs' heavy modules at module level.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -111,9 +110,7 @@ def _fast_query(call: dict) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("ecgkg: error: interrupted (Ctrl-C)\n")
         return 130
-    except BrokenPipeError:
-        # The reader (`| head`) is gone: nothing more to say, and nothing left to flush.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except BrokenPipeError:  # the reader (`| head`) is gone: nothing more to say
         return 0
     return 0
 

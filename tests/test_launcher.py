@@ -160,3 +160,22 @@ def test_the_installed_command_and_python_m_use_the_launcher():
     assert project["project"]["scripts"]["ecgkg"] == "ecgkg.launcher:main"
     main_module = Path(launcher.__file__).with_name("__main__.py").read_text(encoding="utf-8")
     assert "from ecgkg.launcher import main" in main_module
+
+
+@pytest.mark.parametrize("door", ["fast", "click"])
+def test_a_reader_that_stops_early_ends_the_command_quietly(door, tmp_path):
+    data = tmp_path / "many.nt"
+    data.write_text("".join(f"<https://example.org/s{i}> <https://example.org/p> "
+                            f"\"{'x' * 40} {i}\" .\n" for i in range(5000)), encoding="utf-8")
+    question = tmp_path / "all.rq"
+    question.write_text("SELECT ?s ?p ?o WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    folder = tmp_path / "store"
+    build_store(folder, [data])
+    argv = [sys.executable, "-m", "ecgkg", "query", str(question), "--store", str(folder),
+            "-f", "csv"] + (["--timeout", "60"] if door == "click" else [])
+    assert (launcher.research_loop_call(argv[3:]) is not None) == (door == "fast")
+    reader = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout.readline() == b"s,p,o\n"
+    reader.stdout.close()  # the output (about 400 KB) is far more than a pipe holds
+    assert reader.wait(timeout=60) == 0
+    assert reader.stderr.read() == b""
