@@ -179,3 +179,15 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(door, tmp_path):
     reader.stdout.close()  # the output (about 400 KB) is far more than a pipe holds
     assert reader.wait(timeout=60) == 0
     assert reader.stderr.read() == b""
+
+
+def test_a_piped_table_keeps_its_full_width(store):
+    """Only a terminal gets a table fitted to its width; a pipe or a file gets every character."""
+    import os
+
+    answer = subprocess.run([sys.executable, "-m", "ecgkg", "query", "meetings-by-year",
+                             "--store", str(store)], capture_output=True, text=True, check=False,
+                            env={**os.environ, "COLUMNS": "40"})
+    assert answer.returncode == 0, answer.stderr
+    assert max(map(len, answer.stdout.splitlines())) > 100 and "\u2026" not in answer.stdout
+    assert "EURES Coordination Group meeting, Malaga, 22-24 November 2023" in answer.stdout

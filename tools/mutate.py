@@ -74,6 +74,7 @@ CODE_TESTS = {
     "ecgkg/shacl/engine.py": ["tests/test_engine_constraints.py", *ENGINE_TESTS],
     "ecgkg/shacl/sparql.py": ["tests/test_sparql_constraints.py",
                               "tests/test_validate_contract.py", *ENGINE_TESTS],
+    "ecgkg/launcher.py": ["tests/test_launcher.py", "tests/test_cli.py", "tests/test_store.py"],
     "ecgkg/shacl/messages.py": ["tests/test_messages.py", "tests/test_validate.py",
                                 "tests/test_shapes.py", "tests/test_validate_contract.py",
                                 "tests/test_w3c_shacl.py"],
@@ -235,6 +236,17 @@ CODE_MUTANTS = [
      "(count < limit if too_many else count >= limit)", "sh:qualifiedMaxCount excludes its bound"),
     ("ecgkg/shacl/engine.py", "if rule == RDFS_LITERAL:\n", "if rule == RDFS_LITERAL and False:\n",
      "sh:datatype rdfs:Literal refuses other literals"),
+    # launcher.py: the entry point's fast door must take only the calls it reads without doubt
+    ("ecgkg/launcher.py", "if key is None or key in found or not value", "if key is None or not value",
+     "an option given twice taken by the fast door (click would take the last)"),
+    ("ecgkg/launcher.py", 'elif token.startswith("-"):\n            return None',
+     'elif token.startswith("-"):\n            index += 1\n            continue',
+     "other options silently dropped by the fast door"),
+    ("ecgkg/launcher.py", "return error.exit_code", "return 1", "the fast door's errors exit 1"),
+    ("ecgkg/launcher.py", 'sys.stderr.write(f"ecgkg: error: {one_line(str(error))}\\n")',
+     'sys.stderr.write(f"error: {error}\\n")', "the fast door's errors unlike the command line's"),
+    ("ecgkg/launcher.py", "if sys.stdout.isatty() else None", "if True else None",
+     "a piped table fitted to a terminal's width"),
 ]
 
 
