@@ -116,6 +116,14 @@ def test_the_verbs_work_from_the_installed_wheel_in_an_empty_folder(installed):
     assert "<https://w3id.org/ecgkg/id/meeting/ECG-2023-11-22>" in export.stdout
     assert list(where["cwd"].iterdir()) == []  # nothing written to the working folder
 
+    # The research loop, through the entry point's fast door: a store built on first use.
+    stored = ecgkg(installed, "query", "meetings-by-year", "--store", "kg-store", "-f", "csv")
+    assert stored.returncode == 0, stored.stderr
+    assert stored.stdout == query.stdout and stored.stderr == "kg-store: built: there was no store yet\n"
+    again = ecgkg(installed, "query", "meetings-by-year", "--store", "kg-store", "-f", "csv")
+    assert (again.returncode, again.stdout, again.stderr) == (0, query.stdout, "")
+    assert [p.name for p in where["cwd"].iterdir()] == ["kg-store"]
+
 
 @pytest.mark.slow
 def test_ecgkg_home_wins_and_a_missing_folder_names_it(installed, tmp_path):
