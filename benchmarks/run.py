@@ -953,14 +953,15 @@ def scaling_section(rows: list[Row], results: Results, sizes: list[str]) -> list
 WHY = {
     "startup": "`ecgkg --help` imports click and the verb modules only (the heavy libraries are "
                "imported inside the verbs); what is left is Python's own start-up and click.",
-    "build": "`ecgkg.build` is pyoxigraph's `Store.load`, twice per file: into the file's own "
-             "graph and into the merge (the default graph, filled file by file so that its "
-             "order, and so the export's bytes, is stable); the limit loads the merge only. "
+    "build": "`ecgkg.build` is pyoxigraph's `Store.load` of each file into the merge (the "
+             "default graph, filled file by file so that its order, and so the export's bytes, "
+             "is stable), as the limit loads it; a file that may hold blank nodes (here the "
+             "ontology's Turtle) also gets its own graph at once, the others when first needed. "
              "Against rdflib the ratio is pyoxigraph's parser and store against rdflib's.",
-    "query": "The queries run in pyoxigraph on a store that holds each file's graph beside the "
-             "merge, twice the quads of the limit's store (the merge only), so its index scans "
-             "cover more; ecgkg's own cost is a few milliseconds a query (prefix and SERVICE "
-             "checks, the bounded worker thread): rows are the engine's solutions.",
+    "query": "The queries run in pyoxigraph on the merge, the store the limit queries (the "
+             "files' own graphs are loaded only for a query that names graphs, and those of "
+             "the ontology's two files); ecgkg's own cost is a few milliseconds a query (prefix "
+             "and SERVICE checks, the bounded worker thread): rows are the engine's solutions.",
     "validate": "pySHACL evaluates every SPARQL-based constraint once per focus node and "
                 "re-parses the query text each time (rdflib's pyparsing SPARQL parser, ~30 ms a "
                 "call), so plain pySHACL is far slower than ecgkg, which evaluates the "

@@ -25,7 +25,8 @@ SUFFIX_FORMATS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".js
 
 class KnowledgeGraph:
     """The ontology and data, loaded: a named graph per file and their merge as the default
-    graph that queries see (each fact once)."""
+    graph that queries see (each fact once). In memory the files' graphs are loaded when first
+    needed (ecgkg.build.Built.with_file_graphs)."""
 
     def __init__(self, built: Built, paths: list[Path] | None = None,
                  store: Path | None = None, rebuilt: str | None = None) -> None:
@@ -43,7 +44,7 @@ class KnowledgeGraph:
         return list(self._built.files)
 
     def graphs(self) -> dict[str, int]:
-        """Triples per named graph: what each file stated."""
+        """Triples per named graph: what each file stated (loads the files' graphs if not yet)."""
         from ecgkg import store
 
         return store.graph_sizes(self._built.store)

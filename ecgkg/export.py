@@ -9,7 +9,6 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from ecgkg import store
 from ecgkg.build import Built
 from ecgkg.errors import EcgkgError
 from ecgkg.files import write_file
@@ -44,15 +43,15 @@ def write_to(built: Built, fmt: str, stream: BinaryIO) -> None:
     triple once.
 
     The merge is the store's default graph, written by the engine (`Store.dump`) in the store's
-    order, which ecgkg.store.load_files makes the same on every run: no Python object per
-    triple, no sort, no copy of the output in memory."""
+    order, which ecgkg.store.load_merge makes the same on every run: no Python object per
+    triple, no sort, no copy of the output in memory. Only the quad formats load the files'
+    named graphs (Built.named_quads)."""
     rdf_format = _format(fmt)
     prefixes = PREFIXES if fmt in ("ttl", "trig") else None
     if fmt in GRAPH_KEEPING:
-        ox.serialize(store.named_quads(built.store), stream, format=rdf_format,
-                     prefixes=prefixes)
+        ox.serialize(built.named_quads(), stream, format=rdf_format, prefixes=prefixes)
     else:
-        built.store.dump(stream, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        built.merge_store.dump(stream, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
 def export_bytes(built: Built, fmt: str) -> bytes:

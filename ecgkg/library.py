@@ -197,6 +197,24 @@ def sparql_operation(sparql: str) -> tuple[str, str | None]:
     return "unknown", None
 
 
+# The only words by which a query reads named graphs: GRAPH patterns and FROM / FROM NAMED
+# dataset clauses (a query cannot update the store).
+GRAPH_KEYWORDS = ("GRAPH", "FROM")
+_GRAPH_WORD = re.compile(r"graph|from", re.IGNORECASE)
+
+
+def uses_named_graphs(sparql: str) -> bool:
+    """Whether a query may read named graphs: GRAPH or FROM as a keyword, not in a string, an
+    IRI or a comment. A backslash makes the lexer unsure (an escape in a prefixed name, such
+    as ex:a\\#b, or a \\u escape, which SPARQL expands before parsing), so then any such
+    letters count, even in a comment."""
+    if any(tok.kind == "word" and tok.text.upper() in GRAPH_KEYWORDS for tok in tokens(sparql)):
+        return True
+    if "\\" not in sparql:
+        return False
+    return "\\u" in sparql.lower() or _GRAPH_WORD.search(sparql) is not None
+
+
 def select_variables(sparql: str) -> list[str] | None:
     """The projected variables of a SELECT query, in order; None for SELECT * or other forms."""
     toks = tokens(sparql)

@@ -95,8 +95,8 @@ def run_query(built: Built, sparql: str, substitutions: dict | None = None,
               label: str = "query") -> QueryResult:
     """Run one query on the built dataset's default graph (the merge of its files), with the
     project's prefixes declared for it."""
-    return from_oxigraph(store.query(built.store, sparql, substitutions, prefixes=PREFIXES,
-                                     label=label))
+    return from_oxigraph(store.query(built.store_for(sparql), sparql, substitutions,
+                                     prefixes=PREFIXES, label=label))
 
 
 def prepare(query: NamedQuery, values: dict[str, str] | None = None,

@@ -1,11 +1,16 @@
-"""The embedded RDF engine: one pyoxigraph store, a named graph per source file, and their RDF
-merge as the default graph.
+"""The embedded RDF engine: one pyoxigraph store holding the RDF merge of the source files as its
+default graph, and a named graph per source file.
 
 Queries run on the default graph, so a triple stated in two files counts once (SPARQL's union of
 named graphs, `use_default_graph_as_union`, would count it once per file); `GRAPH ?g` still tells
-which file stated what. The price is a second copy of every triple: the store holds the named
-graphs and the merge. Kept behind this module so the engine can change with the benchmark:
-pyoxigraph parses, queries and serialises about ten times faster than rdflib's in-memory store.
+which file stated what. The in-memory store built by `load_merge` holds the merge and, at first,
+only the named graphs of files with blank nodes (and of quad files): a file without blank nodes
+gets its named graph by a second parse when something first reads the named graphs
+(`add_file_graphs`), since a second copy of every triple slows every query on the merge (the
+engine's in-memory indexes hold all graphs together) and doubles the memory. The on-disk store
+(`load_files` with a store given) holds both from the start. Kept behind this module so the
+engine can change with the benchmark: pyoxigraph parses, queries and serialises about ten times
+faster than rdflib's in-memory store.
 """
 
 from __future__ import annotations
@@ -17,8 +22,14 @@ import pyoxigraph as ox
 
 from ecgkg.errors import EcgkgError
 from ecgkg.rdf.formats import OX_FORMATS
-from ecgkg.rdf.reader import default_graph_into, load_into, read_quads, surely_without_blank_nodes
-from ecgkg.sources import graph_iri
+from ecgkg.rdf.reader import (
+    default_graph_into,
+    load_into,
+    owns,
+    read_quads,
+    surely_without_blank_nodes,
+)
+from ecgkg.sources import display_path, graph_iri
 
 
 def load_file(store: ox.Store, path: Path, *, to_default: bool = False,
@@ -54,18 +65,20 @@ def merge_into_default_graph(store: ox.Store, skip: set[str] = frozenset()) -> N
         store.update(MERGE.format(graphs=" ".join(str(g) for g in graphs)))
 
 
-def copy_in_order(store: ox.Store, paths: list[Path]) -> None:
+def copy_in_order(store: ox.Store, paths: list[Path],
+                  without_blank_nodes: frozenset[Path] = frozenset()) -> None:
     """Fill the default graph with the files' triples, file after file, each file's in its own
     order, then any other graph a quad file named, so that the default graph's order (what
     `Store.dump` and so `ecgkg export` write) is the same in every process: the in-memory store
     keeps insertion order, and MERGE's INSERT inserts in an order that changes from one process
-    to the next. A triple file without blank nodes is parsed again into the default graph (as
-    fast as the copy at 1M and a quarter less memory); any other graph is copied term by term,
-    as a second parse would rename its blank nodes."""
+    to the next. A triple file without blank nodes (those in `without_blank_nodes`, known to
+    have none, or found to have none) is parsed again into the default graph (as fast as the
+    copy at 1M and a quarter less memory); any other graph is copied term by term, as a second
+    parse would rename its blank nodes."""
     parsed = set()
     for path in paths:
         graph = graph_iri(path)
-        if not has_blank_nodes(store, path):
+        if path in without_blank_nodes or not has_blank_nodes(store, path):
             load_file(store, path, to_default=True)
         else:
             copy_graph(store, graph)
@@ -94,16 +107,109 @@ def has_blank_nodes(store: ox.Store, path: Path) -> bool:
         store.query(BLANK_NODES.format(graph=graph_iri(path))))
 
 
-def stable_blank_nodes(store: ox.Store, path: Path, label: str) -> None:
+def stable_blank_nodes(store: ox.Store, path: Path, label: str) -> bool:
     """Give the blank nodes of a triple file's graph the names LABEL0, LABEL1, ... in file order
     instead of the engine's random ones, so that what is written from the store (exports) is
-    the same in every process. A file without blank nodes (the usual case) is left as loaded."""
+    the same in every process; True if it did. A file without blank nodes (the usual case) is
+    left as loaded."""
     if quad_file(path) or not has_blank_nodes(store, path):
-        return
+        return False
     node = ox.NamedNode(graph_iri(path))
     quads = default_graph_into(read_quads(path, label), node)
     store.remove_graph(node)
     store.extend(quads)
+    return True
+
+
+def deferrable(path: Path) -> bool:
+    """Whether a file's named graph can wait (load_merge): a triple file that surely has no
+    blank nodes, so that a later parse gives exactly the triples the merge got."""
+    return not quad_file(path) and surely_without_blank_nodes(path)
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """What tells a file changed since it was loaded: its size and modification time."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def load_merge(paths: list[Path]) -> tuple[ox.Store, dict[Path, tuple[int, int]], set[Path]]:
+    """A fresh in-memory store with the files' merge in its default graph (each triple once),
+    in the order load_files gives it, and the named graphs of the files that cannot wait
+    (`deferrable`); returns the store, the files left without their named graph with their
+    stamps (file_stamp, taken before loading, so that a change during the load shows), and
+    the files whose blank nodes were renamed (stable_blank_nodes).
+
+    The steps are load_files' for the files loaded in full, in the same order, so that their
+    graphs, the merge and the names of their blank nodes are the same as there; the others go
+    to the default graph only, where load_files puts them too, by a parse of their own."""
+    deferred = {path: file_stamp(path) for path in paths if deferrable(path)}
+    store = ox.Store()
+    for path in paths:
+        if path not in deferred:
+            load_file(store, path)
+    renamed = {path for index, path in enumerate(paths)
+               if path not in deferred and stable_blank_nodes(store, path, f"f{index}b")}
+    copy_in_order(store, paths, without_blank_nodes=frozenset(deferred))
+    return store, deferred, renamed
+
+
+def add_file_graphs(store: ox.Store, deferred: dict[Path, tuple[int, int]]) -> None:
+    """Load the named graph of each file load_merge left without one, in load order, by a
+    second parse; refused (EcgkgError, nothing loaded) if a file changed since: its graph
+    would no longer hold what the merge got from it."""
+    for path, stamp in deferred.items():
+        try:
+            changed = file_stamp(path) != stamp
+        except OSError:
+            changed = True
+        if changed:
+            raise EcgkgError(f"{display_path(path)}: changed since it was loaded; its named graph "
+                             "(what GRAPH, FROM, quad exports and per-file counts read) would "
+                             "not match the merge: load the files again")
+    for path in deferred:
+        load_file(store, path)
+
+
+def named_quads_in_load_order(store: ox.Store, paths: list[Path], renamed: set[Path]):
+    """Every quad of the files' named graphs (what `named_quads` gives), in the order the engine
+    iterates a store load_files filled in memory: the renamed blank-node statements of files
+    with blank nodes, last file first, then each file's other statements, last file first,
+    each file's newest first. load_merge fills the named graphs in another order (some on
+    demand); walking graph by graph in this order keeps quad exports the same bytes."""
+    first = list(dict.fromkeys(paths))
+    last = list(reversed(dict.fromkeys(reversed(paths))))
+    # A quad file's statements, across its graphs, in the store's own order (one pass).
+    quad_files = [path for path in first if quad_file(path)]
+    by_file: dict[Path, list[ox.Quad]] = {path: [] for path in quad_files}
+    if quad_files:
+        owner = {}
+        for graph in store.named_graphs():
+            found = next((path for path in quad_files if owns(path, graph.value)), None)
+            if found is not None:
+                owner[graph] = by_file[found]
+        for quad in store:
+            bucket = owner.get(quad.graph_name)
+            if bucket is not None:
+                bucket.append(quad)
+    for path in reversed(last):
+        if path in renamed:
+            yield from (q for q in graph_quads(store, path) if blank(q))
+    for path in reversed(first):
+        if path in by_file:
+            yield from by_file[path]
+        elif path in renamed:
+            yield from (q for q in graph_quads(store, path) if not blank(q))
+        else:
+            yield from graph_quads(store, path)
+
+
+def graph_quads(store: ox.Store, path: Path):
+    return store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri(path)))
+
+
+def blank(quad: ox.Quad) -> bool:
+    return type(quad.subject) is ox.BlankNode or type(quad.object) is ox.BlankNode
 
 
 def load_files(paths: list[Path], store: ox.Store | None = None,

@@ -94,7 +94,7 @@ CODE_MUTANTS = [
     ("ecgkg/results.py", 'delimiter="," if fmt == "csv" else "\\t"', 'delimiter=","',
      "TSV written with commas"),
     ("ecgkg/export.py",
-     "built.store.dump(stream, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)",
+     "built.merge_store.dump(stream, rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)",
      "ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in built.store), stream, "
      "format=rdf_format, prefixes=prefixes)",
      "export no longer de-duplicates triples (every file's graph, not the merge)"),
