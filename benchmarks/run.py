@@ -966,9 +966,14 @@ WHY = {
                 "re-parses the query text each time (rdflib's pyparsing SPARQL parser, ~30 ms a "
                 "call), so plain pySHACL is far slower than ecgkg, which evaluates the "
                 "constraints over the whole graph at once.",
-    "store": "Both are whole processes on the same database: the query takes milliseconds, "
-             "so what is measured is start-up: Python with click, pyoxigraph and ecgkg's query "
-             "modules against a native binary; the gap is a constant, not a factor of the data.",
+    "validate-memory": "The validator holds the data twice: a Python index for the core "
+                       "constraints and a pyoxigraph store for the SPARQL ones; the build "
+                       "holds the merge once.",
+    "store": "Both are whole processes on the same database: where the query takes "
+             "milliseconds, what is measured is start-up, the Python interpreter, pyoxigraph and "
+             "ecgkg's query modules against a native binary (the call does not import click: "
+             "ecgkg/launcher.py); the gap is a constant, not a factor of the data, and the "
+             "Python floor alone is over the target on the bundled data.",
     "export": "The merge is the store's default graph and the triple formats are its "
               "`Store.dump`; what is left is the file's temporary copy and rename.",
     "esco": "The importer reads the gzipped CSVs with Python's csv module and formats each "
@@ -1021,6 +1026,12 @@ def target_lines(rows: list[Row], results: Results, sizes: list[str]) -> list[st
             text += f"; short of 10x by a factor {10 / fast:.2f}"
         if not ok_near and near is not None:
             text += f"; over 2x by a factor {near / 2:.2f}"
+        if fast is None and near is not None:
+            # Half a target measured is not a target met: say which half.
+            lines.append(f"- **{'met' if ok_near else 'missed'}, the pyoxigraph part** (the "
+                         f"rdflib part is not measured in this run): {text}"
+                         + ("" if ok_near else f". Why: {WHY[key]}"))
+            continue
         lines.append(verdict(None if fast is None and near is None else ok_fast and ok_near,
                              text, key))
 
@@ -1088,7 +1099,9 @@ def target_lines(rows: list[Row], results: Results, sizes: list[str]) -> list[st
                              f"plain pySHACL on the shape fixtures: {agree}/"
                              f"{len(results.fixtures)} fixtures agree"))
 
+    lines += validate_memory_targets(rows, at, note, verdict)
     lines += export_and_query_targets(rows, at, note, verdict)
+    lines += large_result_targets(rows, sizes, verdict)
 
     row = find(rows, "ESCO import", "-")
     if row is None or row.seconds("ecgkg") is None:
@@ -1105,6 +1118,51 @@ def target_lines(rows: list[Row], results: Results, sizes: list[str]) -> list[st
             text += f"; over 3x by a factor {near / 3:.2f}"
         lines.append(verdict(ok if near is not None else None, text, "esco"))
     return lines + [""]
+
+
+# Issue 15.5's reference: `ecgkg validate` at 1M before the issue (seconds).
+VALIDATE_SECONDS_BEFORE = 8.75
+
+
+def validate_memory_targets(rows: list[Row], at: str | None, note: str, verdict) -> list[str]:
+    """Issue 15.5: validation in one copy of the data: peak memory within 1.3x of the build's,
+    time no worse than before the issue."""
+    row = find(rows, "validate", at) if at else None
+    build = find(rows, "build", at) if at else None
+    seconds = row.seconds("ecgkg") if row else None
+    peak = row.rss_mib("ecgkg") if row else None
+    build_peak = build.rss_mib("ecgkg") if build else None
+    if seconds is None or not peak or not build_peak:
+        return [verdict(None, f"validate at 1M within 1.3x of the build's peak memory and at "
+                              f"most {VALIDATE_SECONDS_BEFORE} s{note}")]
+    share = peak / build_peak
+    text = (f"validate at {at}{note}: {fmt_seconds(seconds)} (target <="
+            f"{VALIDATE_SECONDS_BEFORE} s), peak {fmt_mib(peak)} MiB, {share:.2f}x the build's "
+            f"{fmt_mib(build_peak)} (target <=1.3x)")
+    if share > 1.3:
+        text += f"; over by a factor {share / 1.3:.2f}"
+    return [verdict(seconds <= VALIDATE_SECONDS_BEFORE and share <= 1.3, text, "validate-memory")]
+
+
+def large_result_targets(rows: list[Row], sizes: list[str], verdict) -> list[str]:
+    """Issue 15.4: at 10M each bundled query within 1.3x of pyoxigraph."""
+    if "10m" not in sizes:
+        return [verdict(None, "every bundled query within 1.3x of pyoxigraph at 10M (no 10m "
+                              "size in this run)")]
+    queries = [r for r in rows if r.workload == "query" and r.size == "10m"
+               and not r.name.startswith("query: total")]
+    # Queries of a few milliseconds measure the bounded worker thread, not the rows.
+    measured = [(ratio(r, "ecgkg", r, "limit")[0], r.name[len("query: "):]) for r in queries
+                if (r.seconds("limit") or 0) >= 0.1]
+    measured = [(k, n) for k, n in measured if k is not None]
+    if not measured:
+        return [verdict(None, "every bundled query within 1.3x of pyoxigraph at 10M")]
+    over = [f"{n} {k:.2f}x" for k, n in measured if k > 1.3]
+    worst = max(measured)
+    return [verdict(not over, (
+        f"every bundled query taking 0.1 s or more in pyoxigraph within 1.3x of it at 10m: "
+        f"worst {worst[1]} {worst[0]:.2f}x" + (f"; over: {', '.join(over)}" if over else "")),
+        "query")]
 
 
 def export_and_query_targets(rows: list[Row], at: str | None, note: str, verdict) -> list[str]:
@@ -1327,7 +1385,8 @@ def keep_earlier_rows(args, results: Results) -> None:
 
 
 def write_report(args, results: Results) -> str:
-    sizes = [label for label, _ in args.sizes]
+    # Sizes with data generated now or kept from earlier (`--workloads ''` measures none).
+    sizes = [label for label, _ in args.sizes if label in results.datasets or not results.datasets]
     rows = table_rows(results, sizes)
     table = markdown_table(rows)
     text = "\n".join([

@@ -59,3 +59,39 @@ def test_a_row_measured_now_replaces_the_earlier_one(tmp_path):
     assert results.rows[("query --store: x", "1m")].seconds("ecgkg") == 1.0
     assert results.rows[("query --store: x", "1m")].measured is None  # this run's
     assert ("build", "1m") in results.rows
+
+
+def timed_row(workload: str, name: str, size: str, ecgkg: float, limit: float | None = None,
+              peak: float = 100) -> run.Row:
+    runs = {"ecgkg": [{"status": "ok", "seconds": ecgkg, "rss_kb": peak * 1024}]}
+    if limit is not None:
+        runs["limit"] = [{"status": "ok", "seconds": limit, "rss_kb": peak * 1024}]
+    return run.Row(workload, name, size, runs)
+
+
+def verdict(ok, text, why=None):
+    return ("met" if ok else "not measured" if ok is None else "missed") + ": " + text
+
+
+def test_validation_memory_is_judged_against_the_build_at_the_same_size():
+    rows = [timed_row("build", "build", "1m", 5.0, peak=400),
+            timed_row("validate", "validate", "1m", 8.0, peak=520)]
+    (line,) = run.validate_memory_targets(rows, "1m", "", verdict)
+    assert line.startswith("met: ") and "1.30x the build's 400" in line
+    rows[1] = timed_row("validate", "validate", "1m", 8.0, peak=521)
+    assert run.validate_memory_targets(rows, "1m", "", verdict)[0].startswith("missed: ")
+    rows[1] = timed_row("validate", "validate", "1m", 8.8, peak=400)
+    assert run.validate_memory_targets(rows, "1m", "", verdict)[0].startswith("missed: ")
+    assert run.validate_memory_targets(rows[:1], "1m", "", verdict)[0].startswith("not measured")
+
+
+def test_large_results_at_10m_are_judged_query_by_query():
+    rows = [timed_row("query", "query: a", "10m", 1.29, 1.0),
+            timed_row("query", "query: b", "10m", 0.009, 0.001),  # start-up, not rows: ignored
+            timed_row("query", "query: total (2 queries)", "10m", 9.0, 1.0)]
+    (line,) = run.large_result_targets(rows, ["1m", "10m"], verdict)
+    assert line.startswith("met: ") and "worst a 1.29x" in line
+    rows[0] = timed_row("query", "query: a", "10m", 1.31, 1.0)
+    (line,) = run.large_result_targets(rows, ["1m", "10m"], verdict)
+    assert line.startswith("missed: ") and "over: a 1.31x" in line
+    assert run.large_result_targets(rows, ["1m"], verdict)[0].startswith("not measured")
