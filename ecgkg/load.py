@@ -14,6 +14,14 @@ locally, with no union-default-graph setting on the server, and `GRAPH ?g` still
 file stated what. When a PUT fails, the graphs before it are new, the rest old, and the report
 names both.
 
+With `bulk` (`ecgkg load --bulk`, Oxigraph servers only) each PUT carries Oxigraph's
+`no_transaction` parameter: the server empties the graph, then fills it with its bulk loader
+instead of one transaction (at 1M triples several times faster: the transactional PUT grows
+faster than the graph). Not atomic: while a graph loads, queries see it partly filled, and a
+load that stops leaves the graph it was writing empty or incomplete (load again). Before
+anything is sent, the server must say it is Oxigraph (its Server header), as no other store
+is known to take the parameter; another answers with one line, exit 2.
+
 Oxigraph serves the protocol at /store next to /query; Fuseki at /DATASET/data next to
 /DATASET/query (or /sparql); GraphDB at /repositories/REPO/rdf-graphs/service; Virtuoso at
 /sparql-graph-crud-auth. Only for an endpoint ending in /query is the graph store URL guessed.
@@ -272,14 +280,16 @@ def files_to_load(paths: list[Path] | None) -> tuple[list[Path], set[Path]]:
 
 
 def put_graph(graph_store: str, graph: str, body: bytes | Body, timeout: float,
-              opener: urllib.request.OpenerDirector | None = None, method: str = "PUT") -> None:
+              opener: urllib.request.OpenerDirector | None = None, method: str = "PUT",
+              bulk: bool = False) -> None:
     """Replace one named graph (or DEFAULT_GRAPH) with an HTTP PUT of N-Triples (bytes, or a
     Body streamed from files), or add to it with METHOD POST, through OPENER (one per load: it
-    keeps the Digest challenge); raises OSError/HTTPError on failure."""
+    keeps the Digest challenge); BULK: through Oxigraph's bulk loader (see the module's text).
+    Raises OSError/HTTPError on failure."""
     base = http.without_userinfo(graph_store)
     separator = "&" if "?" in base else "?"
     target = "default" if graph == DEFAULT_GRAPH else f"graph={quote(graph, safe='')}"
-    url = f"{base}{separator}{target}"
+    url = f"{base}{separator}{target}" + ("&no_transaction" if bulk else "")
     headers = {"Content-Type": "application/n-triples; charset=utf-8"}
     if isinstance(body, Body):
         # The length up front: urllib would otherwise send chunks, which not every store takes.
@@ -291,6 +301,28 @@ def put_graph(graph_store: str, graph: str, body: bytes | Body, timeout: float,
         http.authenticate(opener, url, timeout)  # the challenge first, then the body
     with opener.open(request, timeout=timeout) as response:
         response.read()
+
+
+def check_oxigraph(graph_store: str, timeout: float,
+                   opener: urllib.request.OpenerDirector) -> None:
+    """Refuse --bulk (EcgkgError, exit 2) unless GRAPH_STORE answers as an Oxigraph server
+    (its Server header, "Oxigraph/VERSION"): another store could take the no_transaction
+    parameter for nothing, or for something else. One HEAD request, no body."""
+    shown = http.masked(graph_store)
+    request = urllib.request.Request(http.without_userinfo(graph_store), method="HEAD")
+    try:
+        with opener.open(request, timeout=timeout) as answer:
+            server = answer.headers.get("Server", "")
+    except urllib.error.HTTPError as error:  # an error page still says which server it is
+        server = error.headers.get("Server", "") if error.headers else ""
+        error.close()
+    except OSError as error:
+        raise EcgkgError(f"--bulk: cannot reach {shown}: "
+                         f"{_failure(graph_store, error, timeout)}") from None
+    if not server.lower().startswith("oxigraph/"):
+        said = f"as {' '.join(server.split())[:80]!r}" if server.strip() else "without a Server header"
+        raise EcgkgError(f"--bulk is for an Oxigraph server (its bulk loader): {shown} answers "
+                         f"{said}; load without --bulk")
 
 
 def _timed_out(error: BaseException) -> bool:
@@ -317,7 +349,7 @@ def _failure(graph_store: str, error: BaseException, timeout: float) -> str:
 
 def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path] | None = None,
          timeout: float = 30.0, progress=None, merge_graph: str | None = None,
-         max_request: int | None = None) -> LoadReport:
+         max_request: int | None = None, bulk: bool = False) -> LoadReport:
     """Validate, then replace each named graph in the store; `progress(line)` tells how it goes.
 
     A graph whose N-Triples are over MAX_REQUEST bytes goes in requests of about that size, cut
@@ -331,6 +363,9 @@ def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path]
     `merge_graph` for a store whose default graph is not a graph of its own (Virtuoso's is the
     union of all graphs, and its Graph Store endpoint refuses ?default): queries then name it as
     their default graph (`ecgkg query --default-graph`, the protocol's default-graph-uri).
+
+    BULK (an Oxigraph server only, checked first): each PUT goes through the server's bulk
+    loader, not atomic (see the module's text); not with MAX_REQUEST.
 
     Raises EcgkgError (exit 1) when validation finds a violation, before anything is sent. On a
     failure part-way, the returned report has `failure` set and lists the graphs loaded (new)
@@ -347,6 +382,10 @@ def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path]
             ox.NamedNode(merge_graph)
         except ValueError:
             raise EcgkgError(f"--merge-graph {merge_graph}: not an absolute IRI") from None
+    if bulk and max_request is not None:
+        raise EcgkgError("--bulk has no request size limit: give it without --max-request")
+    if bulk:  # before the work of parsing and validating, and before anything is sent
+        check_oxigraph(graph_store, timeout, http.opener(graph_store))
     files, validated = files_to_load(paths)
     with tempfile.TemporaryDirectory(prefix="ecgkg-load-") as folder:
         snapshot = write_snapshot(files, Path(folder), validated)  # every file parsed, once
@@ -354,7 +393,7 @@ def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path]
         if progress:
             progress(validation)
         return send(snapshot, graph_store, timeout, progress, merge_graph, validation,
-                    max_request)
+                    max_request, bulk)
 
 
 # Virtuoso's answer to a request whose transaction log would pass TransactionAfterImageLimit
@@ -364,14 +403,21 @@ def load(endpoint: str | None, graph_store: str | None = None, paths: list[Path]
 OVER_LIMIT = "SR325"
 
 
+# What a failed bulk PUT may leave: Oxigraph empties the graph, then fills it without a
+# transaction (a refusal before that, such as a read-only server's, leaves it old).
+BULK_STOPPED = "the first may be empty or incomplete (--bulk: no transaction); load again"
+
+
 def megabytes(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
 def send(snapshot: Snapshot, graph_store: str, timeout: float, progress,
-         merge_graph: str | None, validation: str, max_request: int | None = None) -> LoadReport:
+         merge_graph: str | None, validation: str, max_request: int | None = None,
+         bulk: bool = False) -> LoadReport:
     """PUT each graph of the snapshot in turn; stop at the first failure (see load). A graph
-    over MAX_REQUEST bytes goes in several requests (see load)."""
+    over MAX_REQUEST bytes goes in several requests; with BULK through Oxigraph's bulk loader
+    (see load)."""
     graphs = snapshot.graphs
     if merge_graph is not None and merge_graph in {g.graph for g in graphs}:
         raise EcgkgError(f"--merge-graph {merge_graph}: a file's own graph; choose another")
@@ -396,7 +442,7 @@ def send(snapshot: Snapshot, graph_store: str, timeout: float, progress,
             for piece in pieces:
                 # The first request replaces the graph, the next ones add to it.
                 put_graph(graph_store, target, piece, timeout, opener,
-                          method="PUT" if sent == 0 else "POST")
+                          method="PUT" if sent == 0 else "POST", bulk=bulk)
                 sent += 1
         except (OSError, urllib.error.HTTPError) as error:
             reason = _failure(graph_store, error, timeout)
@@ -410,7 +456,9 @@ def send(snapshot: Snapshot, graph_store: str, timeout: float, progress,
             report.failure = f"{body.graph} ({body.source}): {reason}"
             report.not_loaded = [GraphLoad(g.graph, g.source, g.triples) for g in graphs[index:]]
             report.failure_uncertain = _timed_out(error)
-            if sent:
+            if bulk:
+                report.failure_note = BULK_STOPPED
+            elif sent:
                 report.failure_note = (f"the first is incomplete: {sent} of {len(pieces)} "
                                        "requests were applied; load again to replace it whole")
             return report
@@ -418,7 +466,9 @@ def send(snapshot: Snapshot, graph_store: str, timeout: float, progress,
             report.failure = f"{body.graph} ({body.source}): interrupted (Ctrl-C)"
             report.not_loaded = [GraphLoad(g.graph, g.source, g.triples) for g in graphs[index:]]
             report.failure_uncertain = report.interrupted = True  # the PUT was under way
-            if sent:
+            if bulk:
+                report.failure_note = BULK_STOPPED
+            elif sent:
                 report.failure_note = (f"the first may be incomplete: {sent} of {len(pieces)} "
                                        "requests were applied; load again to replace it whole")
             return report
