@@ -320,7 +320,8 @@ def check_oxigraph(graph_store: str, timeout: float,
         raise EcgkgError(f"--bulk: cannot reach {shown}: "
                          f"{_failure(graph_store, error, timeout)}") from None
     if not server.lower().startswith("oxigraph/"):
-        said = f"as {' '.join(server.split())[:80]!r}" if server.strip() else "without a Server header"
+        said = (f"as {' '.join(server.split())[:80]!r}" if server.strip()
+                else "without a Server header")
         raise EcgkgError(f"--bulk is for an Oxigraph server (its bulk loader): {shown} answers "
                          f"{said}; load without --bulk")
 
@@ -507,52 +508,169 @@ def open_location(location: Path) -> ox.Store:
         raise EcgkgError(f"--location {shown}: cannot open: {text[:200]}") from None
 
 
+def _write_graph(store: ox.Store, body: GraphBody) -> None:
+    """Replace one graph of STORE with the snapshot's BODY, through the bulk loader."""
+    target = ox.DefaultGraph() if body.graph == DEFAULT_GRAPH else ox.NamedNode(body.graph)
+    store.clear_graph(target)
+    for part in body.parts:
+        # The bulk loader has a fixed cost of about a second (it writes and syncs table
+        # files): small bodies go in as one transaction instead.
+        write = store.bulk_load if part.stat().st_size >= BULK_BYTES else store.load
+        write(path=str(part), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+
+
+def _stopped(error: BaseException) -> str:
+    return ("interrupted (Ctrl-C)" if isinstance(error, KeyboardInterrupt)
+            else " ".join(str(error).split())[:200])
+
+
+def _fill(holder: list, graphs: list[GraphBody], outcome: list) -> None:
+    """Write every graph into the store HOLDER[0] (a thread: the bulk loader releases the GIL,
+    so validation runs meanwhile); OUTCOME gets (index of the graph, error) if one fails."""
+    done = 0
+    try:
+        for body in graphs:
+            _write_graph(holder[0], body)
+            done += 1
+        holder[0].flush()
+    except BaseException as error:  # noqa: BLE001 - handed to the main thread, which reports it
+        outcome.append((min(done, len(graphs) - 1), error))
+
+
+def _aside_folder(location: Path) -> Path | None:
+    """A new folder beside LOCATION (same file system, so a rename moves it into place), or
+    None when one cannot be made there (a read-only parent) or LOCATION is a symbolic link."""
+    if location.is_symlink():
+        return None
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{location.name}.ecgkg-load-",
+                                     dir=location.resolve().parent))
+    except OSError:
+        return None
+
+
+def _remove(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def load_location(location: Path, paths: list[Path] | None = None,
                   progress=None) -> LoadReport:
     """Validate, then load into the Oxigraph database folder LOCATION with the engine's bulk
     loader: each file's named graph replaced, and the default graph replaced by their merge,
     the layout a server load leaves (no HTTP, no transaction: several times faster).
 
-    The bulk loader is not transactional: if the run stops while a graph is being written,
-    that graph is incomplete (the report names it, as for a server); loading again replaces
-    it whole. Raises EcgkgError (exit 2) for a folder that is not an Oxigraph store or is in
-    use, before anything is parsed.
+    When LOCATION holds no graph but those this load replaces (new, empty, or loaded before
+    from the same files), the new database is built aside, in a folder next to it, while the
+    snapshot is validated (the bulk loader runs in a thread: it releases the GIL), and then
+    renamed into place: nothing is half-written (a violation, a failure or Ctrl-C leaves
+    LOCATION as it was), and validation costs no extra time when a core is free. This takes
+    the data's room on disk twice for a moment. Else (other graphs to keep, or no room for a
+    folder beside it) the graphs are replaced in place, after validation; the bulk loader is
+    not transactional: if the run stops while a graph is being written, that graph is
+    incomplete (the report names it, as for a server); loading again replaces it whole.
+    Raises EcgkgError (exit 2) for a folder that is not an Oxigraph store or is in use,
+    before anything is parsed.
     """
-    store = open_location(location)
+    holder = [open_location(location)]  # a list, so that the database can be closed here
     try:
         files, validated = files_to_load(paths)
         with tempfile.TemporaryDirectory(prefix="ecgkg-load-") as folder:
             snapshot = write_snapshot(files, Path(folder), validated)
-            validation = validate_before_load(snapshot.validate)
-            if progress:
-                progress(validation)
-            report = LoadReport(display_path(location), validation)
-            for index, body in enumerate(snapshot.graphs):
-                target = (ox.DefaultGraph() if body.graph == DEFAULT_GRAPH
-                          else ox.NamedNode(body.graph))
-                try:
-                    store.clear_graph(target)
-                    for part in body.parts:
-                        # The bulk loader has a fixed cost of about a second (it writes and
-                        # syncs table files): small bodies go in as one transaction instead.
-                        write = (store.bulk_load if part.stat().st_size >= BULK_BYTES
-                                 else store.load)
-                        write(path=str(part), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-                except (OSError, KeyboardInterrupt) as error:
-                    stopped = ("interrupted (Ctrl-C)" if isinstance(error, KeyboardInterrupt)
-                               else " ".join(str(error).split())[:200])
-                    report.failure = f"{body.graph} ({body.source}): {stopped}"
-                    report.not_loaded = [GraphLoad(g.graph, g.source, g.triples)
-                                         for g in snapshot.graphs[index:]]
-                    report.failure_uncertain = True
-                    report.failure_note = ("the first may be incomplete: load again to replace "
-                                           "it whole")
-                    report.interrupted = isinstance(error, KeyboardInterrupt)
+            ours = {body.graph for body in snapshot.graphs}
+            others = [g for g in holder[0].named_graphs() if g.value not in ours]
+            aside = None if others else _aside_folder(location)
+            if aside is not None:
+                report = _load_aside(holder, location, aside, snapshot, progress)
+                if report.loaded or report.failure:
                     return report
-                report.loaded.append(GraphLoad(body.graph, body.source, body.triples))
+                validation = report.validation  # LOCATION could not be moved: in place
+                holder.append(open_location(location))
+            else:
+                validation = validate_before_load(snapshot.validate)
                 if progress:
-                    progress(f"loaded {body.graph}  ({body.triples} triples)")
-        store.flush()
-        return report
+                    progress(validation)
+            return _load_in_place(holder[0], location, snapshot, progress, validation)
     finally:
-        del store  # closes the database (releases its lock) before the caller goes on
+        holder.clear()  # closes the database (releases its lock) before the caller goes on
+
+
+def _load_aside(holder: list, location: Path, aside: Path, snapshot: Snapshot,
+                progress) -> LoadReport:
+    """Build the database in ASIDE while validating, then swap it with LOCATION (whose
+    database, HOLDER[0], is closed for the swap). If LOCATION cannot be moved, nothing has
+    changed and the report has neither graphs loaded nor a failure: the caller loads in place."""
+    scratch = [ox.Store(str(aside))]
+    outcome: list = []
+    import threading
+
+    writer = threading.Thread(target=_fill, args=(scratch, snapshot.graphs, outcome),
+                              name="ecgkg-bulk-load", daemon=True)
+    writer.start()
+    try:
+        validation = validate_before_load(snapshot.validate)
+        if progress:
+            progress(validation)
+        writer.join()
+    except BaseException:
+        # A violation or Ctrl-C: the half-built database goes (removing its files also makes
+        # the bulk loader stop soon with an error), LOCATION is untouched.
+        _remove(aside)
+        writer.join()
+        scratch.clear()
+        _remove(aside)
+        raise
+    scratch.clear()  # closed: complete on disk
+    report = LoadReport(display_path(location), validation)
+    if outcome:
+        index, error = outcome[0]
+        body = snapshot.graphs[index]
+        _remove(aside)
+        report.failure = f"{body.graph} ({body.source}): {_stopped(error)}"
+        report.not_loaded = [GraphLoad(g.graph, g.source, g.triples) for g in snapshot.graphs]
+        report.failure_note = f"{display_path(location)} is unchanged: load again"
+        report.interrupted = isinstance(error, KeyboardInterrupt)
+        return report
+    holder.clear()  # LOCATION's database closed, so that it can be moved
+    old = aside.with_name(aside.name.replace(".ecgkg-load-", ".ecgkg-old-"))
+    try:
+        location.rename(old)
+    except OSError:
+        _remove(aside)
+        return report
+    try:
+        aside.rename(location)
+    except OSError as error:
+        old.rename(location)
+        _remove(aside)
+        raise EcgkgError(f"--location {display_path(location)}: cannot move the new database "
+                         f"into place: {_stopped(error)}; it is unchanged") from None
+    _remove(old)
+    for body in snapshot.graphs:
+        report.loaded.append(GraphLoad(body.graph, body.source, body.triples))
+        if progress:
+            progress(f"loaded {body.graph}  ({body.triples} triples)")
+    return report
+
+
+def _load_in_place(store: ox.Store, location: Path, snapshot: Snapshot, progress,
+                   validation: str) -> LoadReport:
+    """Replace each graph of the snapshot in STORE, one after the other (not atomic)."""
+    report = LoadReport(display_path(location), validation)
+    for index, body in enumerate(snapshot.graphs):
+        try:
+            _write_graph(store, body)
+        except (OSError, KeyboardInterrupt) as error:
+            report.failure = f"{body.graph} ({body.source}): {_stopped(error)}"
+            report.not_loaded = [GraphLoad(g.graph, g.source, g.triples)
+                                 for g in snapshot.graphs[index:]]
+            report.failure_uncertain = True
+            report.failure_note = "the first may be incomplete: load again to replace it whole"
+            report.interrupted = isinstance(error, KeyboardInterrupt)
+            return report
+        report.loaded.append(GraphLoad(body.graph, body.source, body.triples))
+        if progress:
+            progress(f"loaded {body.graph}  ({body.triples} triples)")
+    store.flush()
+    return report

@@ -90,8 +90,8 @@ def test_bulk_refuses_a_store_that_is_not_oxigraph_before_sending_anything(heade
     assert server.requests == []  # the check is a HEAD (not recorded): no PUT
 
 
-def test_bulk_into_a_server_that_refuses_is_one_line_and_leaves_the_graphs(tmp_path,
-                                                                            loaded_server):  # noqa: F811
+def test_bulk_into_a_refusing_server_is_one_line_and_leaves_the_graphs(
+        tmp_path, loaded_server):  # noqa: F811
     # a read-only Oxigraph server on the database the default mode filled: every PUT is refused
     copy = tmp_path / "copy"
     loaded_server_counts = loaded_server.counts_per_graph()

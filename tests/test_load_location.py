@@ -107,3 +107,74 @@ def test_a_store_in_use_is_refused(tmp_path):
 def test_location_goes_without_a_server(tmp_path, option):
     result = run_cli("load", "--location", str(tmp_path / "db"), *option)
     assert result.exit_code == 2 and "without" in result.output
+
+
+def beside(location) -> list[str]:
+    """What a load may have left next to LOCATION (the new database built aside, the old one)."""
+    return sorted(p.name for p in location.parent.iterdir() if ".ecgkg-" in p.name)
+
+
+def test_a_violation_or_a_failure_leaves_a_loaded_location_as_it_was(tmp_path, built,
+                                                                      monkeypatch):
+    import ecgkg.load
+
+    location = tmp_path / "db"
+    assert run_cli("load", "--location", str(location)).exit_code == 0
+    before = graph_counts(location)
+    store = ox.Store(str(location))
+    mark = ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("old"),
+                   ox.NamedNode(graph_iri(built.files[0])))
+    store.add(mark)  # in a graph the load replaces: it must still be there after a failed load
+    del store
+
+    written = []
+    write_graph = ecgkg.load._write_graph
+
+    def fails_on_the_second(store, body):
+        written.append(body.graph)
+        if len(written) == 2:
+            raise OSError("No space left on device")
+        write_graph(store, body)
+
+    monkeypatch.setattr(ecgkg.load, "_write_graph", fails_on_the_second)
+    result = run_cli("load", "--location", str(location))
+    assert result.exit_code == 2
+    line = result.output.strip().splitlines()[-1]
+    assert "No space left on device" in line and "is unchanged" in line
+    assert line.startswith(f"ecgkg: error: load stopped at {graph_iri(built.files[1])} (")
+    monkeypatch.setattr(ecgkg.load, "_write_graph", write_graph)
+
+    monkeypatch.setitem(sys.modules, "ecgkg.validate", types.SimpleNamespace(
+        validate=lambda paths=None, *a, **k: types.SimpleNamespace(conforms=False)))
+    result = run_cli("load", "--location", str(location))
+    assert result.exit_code == 1 and "nothing loaded" in result.output
+
+    named, default = graph_counts(location)
+    assert (named, default) == ({**before[0], mark.graph_name.value: before[0][
+        mark.graph_name.value] + 1}, before[1])
+    assert beside(location) == []
+
+
+def test_a_location_with_graphs_of_its_own_keeps_them(tmp_path, built):
+    location = tmp_path / "db"
+    store = ox.Store(str(location))
+    own = ox.NamedNode("urn:x:someone-else")
+    store.add(ox.Quad(own, own, ox.Literal("keep me"), own))
+    stale = ox.NamedNode("http://example.org/stale")
+    store.add(ox.Quad(stale, stale, ox.Literal("left over"),
+                      ox.NamedNode(graph_iri(built.files[0]))))
+    del store
+    result = run_cli("load", "--location", str(location))
+    assert result.exit_code == 0, result.output
+    named, default = graph_counts(location)
+    assert named == {own.value: 1,
+                     **{graph_iri(path): n for path, n in built.triples_per_file.items()}}
+    assert default == built.triple_count
+    assert beside(location) == []
+
+
+def test_a_location_load_leaves_nothing_beside_it(tmp_path):
+    location = tmp_path / "db"
+    for _ in range(2):
+        assert run_cli("load", "--location", str(location)).exit_code == 0
+        assert beside(location) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["db"]
