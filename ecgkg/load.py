@@ -613,13 +613,16 @@ def _load_aside(holder: list, location: Path, aside: Path, snapshot: Snapshot,
         if progress:
             progress(validation)
         writer.join()
-    except BaseException:
+    except BaseException as error:
         # A violation or Ctrl-C: the half-built database goes (removing its files also makes
         # the bulk loader stop soon with an error), LOCATION is untouched.
         _remove(aside)
         writer.join()
         scratch.clear()
         _remove(aside)
+        if isinstance(error, KeyboardInterrupt):
+            raise EcgkgError(f"--location {display_path(location)}: interrupted (Ctrl-C); it is "
+                             "unchanged", exit_code=130) from None
         raise
     scratch.clear()  # closed: complete on disk
     report = LoadReport(display_path(location), validation)

@@ -178,3 +178,36 @@ def test_a_location_load_leaves_nothing_beside_it(tmp_path):
     for _ in range(2):
         assert run_cli("load", "--location", str(location)).exit_code == 0
         assert beside(location) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["db"]
+
+
+def test_ctrl_c_while_validating_leaves_the_location_as_it_was(tmp_path):
+    import signal
+    import subprocess
+
+    from conftest import popen_as_from_a_terminal
+
+    location = tmp_path / "db"
+    assert run_cli("load", "--location", str(location)).exit_code == 0
+    before = graph_counts(location)
+    # A validator that says it runs, then waits: Ctrl-C comes while the database is built aside.
+    program = (
+        "import sys, time, types\n"
+        "def validate(paths=None, *args, **kwargs):\n"
+        "    print('validating', file=sys.stderr, flush=True)\n"
+        "    time.sleep(60)\n"
+        "sys.modules['ecgkg.validate'] = types.SimpleNamespace(validate=validate)\n"
+        "from ecgkg.cli import main\n"
+        f"main(['load', '--location', {str(location)!r}])\n")
+    process = popen_as_from_a_terminal([sys.executable, "-c", program], stderr=subprocess.PIPE,
+                                       stdout=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stderr.readline().strip() == "validating"
+        process.send_signal(signal.SIGINT)
+        errors = process.stderr.read()
+        assert process.wait(timeout=60) == 130
+    finally:
+        process.kill()
+    assert errors.strip().splitlines() == [
+        f"ecgkg: error: --location {location}: interrupted (Ctrl-C); it is unchanged"]
+    assert graph_counts(location) == before
+    assert beside(location) == []
