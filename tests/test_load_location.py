@@ -3,14 +3,17 @@ on this machine through the engine's bulk loader; folders it must not touch are 
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from oxigraph_server import loaded_server, oxigraph_server  # noqa: F401
 
 from ecgkg.cli import main
+from ecgkg.results import term_json
 from ecgkg.sources import graph_iri
 
 runner = CliRunner()
@@ -43,6 +46,22 @@ def test_a_location_gets_a_graph_per_file_and_their_merge_and_a_second_load_chan
     assert graph_counts(location) == (named, default)
     # the database is closed at the end: a server (or another load) can open it
     ox.Store(str(location))
+
+
+def test_a_location_holds_what_a_server_load_leaves_quad_for_quad(tmp_path,
+                                                                  loaded_server):  # noqa: F811
+    location = tmp_path / "db"
+    assert run_cli("load", "--location", str(location)).exit_code == 0
+    store = ox.Store.read_only(str(location))
+    quads = {tuple(json.dumps(term_json(t), sort_keys=True)
+                   for t in (q.subject, q.predicate, q.object, q.graph_name))
+             for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
+    default = {tuple(json.dumps(term_json(t), sort_keys=True)
+                     for t in (q.subject, q.predicate, q.object))
+               for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    del store
+    assert quads == loaded_server.quads()
+    assert default == loaded_server.default_triples()
 
 
 def test_a_location_load_replaces_each_graph_whole(tmp_path, built):
