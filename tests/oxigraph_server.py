@@ -154,10 +154,14 @@ def loaded_server(oxigraph_server):
 class Misbehaving(BaseHTTPRequestHandler):
     """Answers by the server's `mode` (500, hang, not-json, "redirect CODE URL", ok: JSON results
     or an empty 200);
-    records every request; `fail_put = N` makes the Nth PUT answer 500."""
+    records every request; `fail_put = N` makes the Nth PUT answer 500; `server_header`
+    replaces the Server header (HEAD is not answered: 501, with that header)."""
 
     def log_message(self, *args) -> None:  # quiet
         pass
+
+    def version_string(self) -> str:  # the Server header: `server_header` to pose as another
+        return self.server.server_header or super().version_string()
 
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -205,6 +209,7 @@ def misbehaving_endpoint(mode: str):
     server.requests = []
     server.puts = 0
     server.fail_put = 0
+    server.server_header = None
     server.release = threading.Event()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
