@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ecgkg.build import Built
 from ecgkg.errors import EcgkgError
 from ecgkg.results import Result
 
+TYPE_CHECKING = False  # typing's own flag, without importing typing on every query's path
 if TYPE_CHECKING:
     from ecgkg.library import NamedQuery
 

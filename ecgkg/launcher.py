@@ -90,9 +90,11 @@ def announce_rebuild(kg, store: Path | None) -> None:
 def write_answer(result, fmt: str) -> None:
     """Write a query's answer to standard output as it is rendered: no byte changed (csv of a
     literal holding control characters keeps them)."""
-    import shutil
+    width = None
+    if sys.stdout.isatty():
+        import shutil  # here: a pipe or a file (the research loop's case) needs no width
 
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        width = shutil.get_terminal_size().columns
     sys.stdout.write(result.render(fmt, width=width))
     sys.stdout.flush()
 

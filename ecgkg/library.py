@@ -18,10 +18,8 @@ see `bind_values`.
 
 from __future__ import annotations
 
-import datetime
 import re
-import shlex
-from dataclasses import dataclass, field
+from collections import namedtuple
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -65,6 +63,8 @@ def parse_value(kind: str, value: str) -> ox.NamedNode | ox.Literal:
     if kind == "string":
         return ox.Literal(value)
     if kind == "date":
+        import datetime  # here, not at the top: most queries take no date
+
         try:
             if not _DATE.fullmatch(value):
                 raise ValueError
@@ -97,14 +97,15 @@ def parse_value(kind: str, value: str) -> ox.NamedNode | ox.Literal:
 UNBOUND = "-"
 
 
-@dataclass(frozen=True)
-class Param:
-    """One declared parameter: the query variable it binds, its type, default and meaning."""
+# Plain named tuples and classes rather than dataclasses on the path of `ecgkg query`: the
+# dataclasses module imports inspect, about 10 ms of every query's start-up (ecgkg/launcher.py).
 
-    name: str
-    type: str
-    default: str | None  # None: left unbound unless given (declared as `-`)
-    description: str
+
+class Param(namedtuple("Param", "name type default description")):
+    """One declared parameter: the query variable it binds, its type, default (None: left
+    unbound unless given, declared as `-`) and meaning."""
+
+    __slots__ = ()
 
     @property
     def shown_default(self) -> str:
@@ -141,12 +142,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
-    end: int
+Token = namedtuple("Token", "kind text start end")
 
 
 def tokens(sparql: str) -> list[Token]:
@@ -354,18 +350,32 @@ def with_prologue(sparql: str) -> str:
 # ---- query files and their headers
 
 
-@dataclass
 class NamedQuery:
     """A query with its header: a bundled file, a user's file, or standard input."""
 
-    name: str
-    text: str
-    path: Path | None = None
-    title: str = ""
-    description: str = ""
-    params: list[Param] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    FIELDS = ("name", "text", "path", "title", "description", "params", "columns", "tags")
+
+    def __init__(self, name: str, text: str, path: Path | None = None, title: str = "",
+                 description: str = "", params: list[Param] | None = None,
+                 columns: list[str] | None = None, tags: list[str] | None = None) -> None:
+        self.name = name
+        self.text = text
+        self.path = path
+        self.title = title
+        self.description = description
+        self.params = [] if params is None else params
+        self.columns = [] if columns is None else columns
+        self.tags = [] if tags is None else tags
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self.FIELDS)
+
+    __hash__ = None  # mutable, as a dataclass without frozen=True
+
+    def __repr__(self) -> str:
+        return f"NamedQuery({', '.join(f'{f}={getattr(self, f)!r}' for f in self.FIELDS)})"
 
     @property
     def form(self) -> str | None:
@@ -444,6 +454,8 @@ def parse_query(text: str, name: str, path: Path | None = None, strict: bool = F
 
 
 def _parse_param(value: str, where: str, query: NamedQuery) -> Param:
+    import shlex  # here, not at the top: a query without parameters never needs it
+
     try:
         parts = shlex.split(value)
     except ValueError as error:

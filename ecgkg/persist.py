@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,16 +32,32 @@ def _rebuild_hint(directory: Path) -> str:
     return f"rebuild it with `ecgkg build --store {directory}`"
 
 
-@dataclass
 class Manifest:
-    """What a store was built from, and by which ecgkg."""
+    """What a store was built from, and by which ecgkg: `sources`, the files and folders given
+    to build (None: the bundled ones); `files`, {"path", "size", "mtime_ns"} per file, in load
+    order. (A plain class: this module is on the path of every `ecgkg query --store`, where
+    the dataclasses module's import would cost some 10 ms.)"""
 
-    ecgkg: str
-    store_format: int
-    engine: str
-    sources: list[str] | None  # files and folders given to build; None: the bundled ones
-    files: list[dict]  # {"path", "size", "mtime_ns"} per file, in load order
-    triples: int
+    FIELDS = ("ecgkg", "store_format", "engine", "sources", "files", "triples")
+
+    def __init__(self, ecgkg: str, store_format: int, engine: str, sources: list[str] | None,
+                 files: list[dict], triples: int) -> None:
+        self.ecgkg = ecgkg
+        self.store_format = store_format
+        self.engine = engine
+        self.sources = sources
+        self.files = files
+        self.triples = triples
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.as_dict() == other.as_dict()
+
+    __hash__ = None
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.FIELDS}
 
     @classmethod
     def read(cls, directory: Path) -> Manifest:
@@ -64,7 +78,7 @@ class Manifest:
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise EcgkgError(f"{path}: unreadable manifest; {_rebuild_hint(directory)}") from None
         try:
-            manifest = cls(**{k: document[k] for k in cls.__dataclass_fields__})
+            manifest = cls(**{k: document[k] for k in cls.FIELDS})
         except (KeyError, TypeError):
             raise EcgkgError(f"{path}: not a manifest this ecgkg knows; "
                              f"{_rebuild_hint(directory)}") from None
@@ -75,7 +89,7 @@ class Manifest:
         return manifest
 
     def write(self, directory: Path) -> None:
-        text = json.dumps(self.__dict__, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
         (directory / MANIFEST).write_text(text, encoding="utf-8")
 
 
@@ -107,6 +121,8 @@ def staleness(manifest: Manifest) -> str | None:
 def build_store(directory: Path, paths: list[Path] | None = None) -> Manifest:
     """Build the store for `paths` (default: the bundled ontology and data) into `directory`,
     replacing a store already there, atomically."""
+    import shutil  # here: only a build needs it, not every query
+
     directory = directory.expanduser()
     if directory.exists() and not directory.is_dir():
         raise EcgkgError(f"{directory}: a file, not a store folder")
@@ -145,6 +161,8 @@ def build_store(directory: Path, paths: list[Path] | None = None) -> Manifest:
 
 def _replace(new: Path, directory: Path) -> None:
     """Put the folder `new` at `directory`; an old store there goes only once the new one is in."""
+    import shutil
+
     if not directory.exists():
         new.rename(directory)
         return
@@ -158,13 +176,13 @@ def _replace(new: Path, directory: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-@dataclass
 class Opened:
     """A persisted store opened for queries; `rebuilt` says why it was rebuilt first, if it was."""
 
-    store: ox.Store
-    manifest: Manifest
-    rebuilt: str | None = None
+    def __init__(self, store: ox.Store, manifest: Manifest, rebuilt: str | None = None) -> None:
+        self.store = store
+        self.manifest = manifest
+        self.rebuilt = rebuilt
 
     @property
     def files(self) -> list[Path]:

@@ -10,8 +10,6 @@ N-Triples syntax (see `ecgkg.library.bind_values`). Both bind the variable in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pyoxigraph as ox
 
 from ecgkg import store
@@ -38,19 +36,36 @@ GRAPH_FORMATS = {
 }
 
 
-@dataclass
 class QueryResult:
-    """One query's answer: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE)."""
+    """One query's answer: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE).
 
-    kind: str
-    variables: list[str] = field(default_factory=list)
-    # Each row a sequence of terms (None where unbound), in `variables` order: the engine's own
-    # solutions for a local answer, whose terms become Python objects only when a formatter
-    # reads them (a list per row cost a third of the time of a 30,000-row query at 1M
-    # triples); lists for an endpoint's. Compare rows with `term_rows()`.
-    rows: list = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
+    A plain class, not a dataclass: this module is on the path of every `ecgkg query`, where
+    the dataclasses module's import would cost some 10 ms (ecgkg/launcher.py).
+    """
+
+    FIELDS = ("kind", "variables", "rows", "boolean", "triples")
+
+    def __init__(self, kind: str, variables: list[str] | None = None, rows: list | None = None,
+                 boolean: bool | None = None, triples: list[ox.Triple] | None = None) -> None:
+        self.kind = kind
+        self.variables = [] if variables is None else variables
+        # Each row a sequence of terms (None where unbound), in `variables` order: the engine's
+        # own solutions for a local answer, whose terms become Python objects only when a
+        # formatter reads them (a list per row cost a third of the time of a 30,000-row query
+        # at 1M triples); lists for an endpoint's. Compare rows with `term_rows()`.
+        self.rows = [] if rows is None else rows
+        self.boolean = boolean
+        self.triples = [] if triples is None else triples
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self.FIELDS)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"QueryResult({', '.join(f'{f}={getattr(self, f)!r}' for f in self.FIELDS)})"
 
     def render(self, fmt: str, width: int | None = None) -> str:
         """The answer in a format; `width` fits a table to a terminal."""

@@ -245,7 +245,7 @@ CODE_MUTANTS = [
     ("ecgkg/launcher.py", "return error.exit_code", "return 1", "the fast door's errors exit 1"),
     ("ecgkg/launcher.py", 'sys.stderr.write(f"ecgkg: error: {one_line(str(error))}\\n")',
      'sys.stderr.write(f"error: {error}\\n")', "the fast door's errors unlike the command line's"),
-    ("ecgkg/launcher.py", "if sys.stdout.isatty() else None", "if True else None",
+    ("ecgkg/launcher.py", "if sys.stdout.isatty():", "if True:",
      "a piped table fitted to a terminal's width"),
 ]
 

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 
 import pyoxigraph as ox
 
-
-@dataclass(frozen=True)
-class Syntax:
-    name: str  # as people call it
-    ox_format: ox.RdfFormat
-    rdflib_name: str
+# name: as people call it. A named tuple, not a dataclass: this module is on the path of every
+# `ecgkg query`, and the dataclasses module costs some 10 ms of start-up (ecgkg/launcher.py).
+Syntax = namedtuple("Syntax", "name ox_format rdflib_name")
 
 
 SYNTAXES: dict[str, Syntax] = {
