@@ -204,18 +204,14 @@ def test_parameters_change_the_answer(built, queries):
     assert {r[2] for r in paragraph.sorted_rows() if r[0] == MALAGA_SUMMARY} == {"1", "2", "3", "4"}
 
 
-def test_projected_parameters_use_substitutions_the_rest_values(queries):
-    text, substitutions = prepare(queries["passages-of-paragraph"], {"paragraph": "3"})
-    assert text == queries["passages-of-paragraph"].text
-    assert substitutions == {ox.Variable("paragraph"):
-                             ox.Literal("3", datatype=ox.NamedNode(XSD + "integer"))}
-    text, substitutions = prepare(queries["meeting-agenda"], {"meeting": "ecgid:meeting/x"})
-    assert substitutions == {}
+def test_parameters_are_bound_with_values_everywhere(queries):
+    text = prepare(queries["passages-of-paragraph"], {"paragraph": "3"})
+    assert 'VALUES ?paragraph { "3"^^<http://www.w3.org/2001/XMLSchema#integer> }' in text
+    text = prepare(queries["meeting-agenda"], {"meeting": "ecgid:meeting/x"})
     assert "VALUES ?meeting { <https://w3id.org/ecgkg/id/meeting/x> }" in text
     # no default (`-`): nothing bound, the query picks the latest meeting itself
-    assert prepare(queries["meeting-agenda"]) == (queries["meeting-agenda"].text, {})
-    text, substitutions = prepare(queries["passages-of-paragraph"], remote=True)
-    assert substitutions == {} and 'VALUES ?paragraph { "4"^^<' in text
+    assert prepare(queries["meeting-agenda"]) == queries["meeting-agenda"].text
+    assert 'VALUES ?paragraph { "4"^^<' in prepare(queries["passages-of-paragraph"])
 
 
 @pytest.mark.parametrize(("kind", "value", "term"), [

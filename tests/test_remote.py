@@ -61,7 +61,7 @@ def test_parameters_are_bound_remotely_as_locally(built, loaded_server):  # noqa
     cases = [
         ("presentations-by-body", {"body": "ecgid:org/EC"}),
         ("esco-concepts-by-period", {"from": "2023-11-24", "to": "2023-11-24"}),
-        ("passages-of-paragraph", {"paragraph": "5"}),  # projected: substitutions locally
+        ("passages-of-paragraph", {"paragraph": "5"}),  # a projected parameter
         ("initiatives-active-in-year", {"year": "2026"}),
         ("things-with-label", {"label": "TándEM@es"}),
         ("esco-concept-links", {"concept": "http://data.europa.eu/esco/concept-scheme/skills"}),
