@@ -230,15 +230,14 @@ WHERE {
 
 
 def test_rewritten_queries_give_the_rows_of_their_earlier_form(generated_10k: Path):
-    from dataclasses import replace
-
     from ecgkg.build import build
-    from ecgkg.library import resolve
+    from ecgkg.library import NamedQuery, resolve
     from ecgkg.query import run
 
     built = build([generated_10k, ontology_dir()])
     query = resolve("esco-concepts-by-period")
-    earlier = replace(query, text=EARLIER_ESCO_BY_PERIOD, path=None)
+    earlier = NamedQuery(query.name, EARLIER_ESCO_BY_PERIOD, params=query.params,
+                         columns=query.columns)
     found = []
     for period in ({}, {"from": "1990-01-01", "to": "2099-12-31"}):
         now = run(query, period, built=built).sorted_rows()
