@@ -43,6 +43,7 @@ def fresh_server(tmp_path):
         server.stop()
 
 
+@pytest.mark.slow
 def test_bulk_leaves_the_store_the_default_mode_leaves(fresh_server, loaded_server):  # noqa: F811
     assert fresh_server.counts_per_graph() == {}
     result = run_cli("load", "--endpoint", fresh_server.query_url, "--bulk")

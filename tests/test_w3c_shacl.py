@@ -174,9 +174,15 @@ def found_report(data: Path, shapes: Path) -> tuple[bool, Counter]:
     return report.shacl_conforms, results
 
 
+# Cases that take seconds (the shapes graph validated against SHACL's own shapes through
+# pySHACL): run by the whole suite, left out of the edit-test loop's `-m "not slow"`.
+SLOW_CASES = {"core/complex/shacl-shacl"}
+
+
 def params():
     for test_id, manifest, entry, graph in CASES:
         marks = [pytest.mark.xfail(strict=True)] if test_id in EXPECTED_FAILURES else []
+        marks += [pytest.mark.slow] if test_id in SLOW_CASES else []
         yield pytest.param(manifest, entry, graph, id=test_id, marks=marks)
 
 
