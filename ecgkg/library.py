@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from ecgkg.errors import EcgkgError
 from ecgkg.limits import check_query_depth
 from ecgkg.namespaces import PREFIXES
+from ecgkg.record import Record
 from ecgkg.sources import HOME_HINT, display_path, project_root, queries_dir
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -350,7 +351,7 @@ def with_prologue(sparql: str) -> str:
 # ---- query files and their headers
 
 
-class NamedQuery:
+class NamedQuery(Record):
     """A query with its header: a bundled file, a user's file, or standard input."""
 
     FIELDS = ("name", "text", "path", "title", "description", "params", "columns", "tags")
@@ -367,15 +368,6 @@ class NamedQuery:
         self.columns = [] if columns is None else columns
         self.tags = [] if tags is None else tags
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in self.FIELDS)
-
-    __hash__ = None  # mutable, as a dataclass without frozen=True
-
-    def __repr__(self) -> str:
-        return f"NamedQuery({', '.join(f'{f}={getattr(self, f)!r}' for f in self.FIELDS)})"
 
     @property
     def form(self) -> str | None:

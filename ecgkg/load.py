@@ -605,10 +605,10 @@ def _load_aside(holder: list, location: Path, aside: Path, snapshot: Snapshot,
     """Build the database in ASIDE while validating, then swap it with LOCATION (whose
     database, HOLDER[0], is closed for the swap). If LOCATION cannot be moved, nothing has
     changed and the report has neither graphs loaded nor a failure: the caller loads in place."""
-    scratch = [ox.Store(str(aside))]
-    outcome: list = []
     import threading
 
+    scratch = [ox.Store(str(aside))]
+    outcome: list = []
     writer = threading.Thread(target=_fill, args=(scratch, snapshot.graphs, outcome),
                               name="ecgkg-bulk-load", daemon=True)
     writer.start()

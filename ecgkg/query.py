@@ -25,6 +25,7 @@ from ecgkg.library import (
 )
 from ecgkg.limits import DEFAULT_QUERY_TIMEOUT, check_no_service, within
 from ecgkg.namespaces import PREFIXES
+from ecgkg.record import Record
 from ecgkg.results import TABULAR_FORMATS, format_rows, term_text
 
 # RDF formats for CONSTRUCT and DESCRIBE results, by the name users type.
@@ -36,11 +37,10 @@ GRAPH_FORMATS = {
 }
 
 
-class QueryResult:
+class QueryResult(Record):
     """One query's answer: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE).
 
-    A plain class, not a dataclass: this module is on the path of every `ecgkg query`, where
-    the dataclasses module's import would cost some 10 ms (ecgkg/launcher.py).
+    A Record, not a dataclass: see ecgkg.record.
     """
 
     FIELDS = ("kind", "variables", "rows", "boolean", "triples")
@@ -57,15 +57,6 @@ class QueryResult:
         self.boolean = boolean
         self.triples = [] if triples is None else triples
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in self.FIELDS)
-
-    __hash__ = None
-
-    def __repr__(self) -> str:
-        return f"QueryResult({', '.join(f'{f}={getattr(self, f)!r}' for f in self.FIELDS)})"
 
     def render(self, fmt: str, width: int | None = None) -> str:
         """The answer in a format; `width` fits a table to a terminal."""
@@ -106,12 +97,11 @@ def from_oxigraph(answer) -> QueryResult:
     return QueryResult("graph", triples=list(answer))
 
 
-def run_query(built: Built, sparql: str, substitutions: dict | None = None,
-              label: str = "query") -> QueryResult:
+def run_query(built: Built, sparql: str, label: str = "query") -> QueryResult:
     """Run one query on the built dataset's default graph (the merge of its files), with the
     project's prefixes declared for it."""
-    return from_oxigraph(store.query(built.store_for(sparql), sparql, substitutions,
-                                     prefixes=PREFIXES, label=label))
+    return from_oxigraph(store.query(built.store_for(sparql), sparql, prefixes=PREFIXES,
+                                     label=label))
 
 
 def prepare(query: NamedQuery, values: dict[str, str] | None = None) -> str:

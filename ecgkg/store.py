@@ -286,13 +286,13 @@ def sparql_error_message(label: str, error: SyntaxError) -> str:
     return f"{where}: SPARQL syntax error: {reason}"
 
 
-def query(store: ox.Store, sparql: str, substitutions: dict | None = None,
-          prefixes: dict[str, str] | None = None, label: str = "query"):
+def query(store: ox.Store, sparql: str, prefixes: dict[str, str] | None = None,
+          label: str = "query"):
     """Run SPARQL on the default graph (the merge of the files); `GRAPH ?g` reaches each file's
     own graph. `prefixes` are declared for a query that does not declare them itself; `label`
     names the query in a syntax error."""
     try:
-        return store.query(sparql, substitutions=substitutions or None, prefixes=prefixes)
+        return store.query(sparql, prefixes=prefixes)
     except SyntaxError as error:
         raise EcgkgError(sparql_error_message(label, error)) from None
 
