@@ -56,6 +56,13 @@ RDF_TYPE = str(RDF.type)
 RDFS_SUBCLASSOF = str(RDFS.subClassOf)
 RDFS_RESOURCE = str(RDFS.Resource)
 EMPTY: tuple = ()
+
+
+def listed(found) -> tuple | list:
+    """The values an index map holds for a key (see Index): () for none, else a list or tuple."""
+    if found is None:
+        return EMPTY
+    return found if type(found) is list else (found,)
 # rdflib namespace attributes cost a function call each: the terms the hot paths compare with.
 RDF_LANGSTRING = RDF.langString
 RDFS_LITERAL = RDFS.Literal
@@ -164,18 +171,23 @@ def key_term(key, iris: dict | None = None) -> Node:
     return key
 
 
-def dedupe(mapping: dict, key, values: list) -> list:
-    """VALUES (of KEY in MAPPING) without repeats (a triple given twice, or two literals rdflib
-    normalises to one); the mapping keeps the clean list."""
+def dedupe(mapping: dict, key, values: list) -> list | tuple:
+    """VALUES (a list, of KEY in MAPPING) without repeats (a triple given twice, or two literals
+    rdflib normalises to one); the mapping keeps the clean values."""
     unique = list(dict.fromkeys(values))
     if len(unique) != len(values):
-        mapping[key] = unique
-    return unique
+        mapping[key] = unique if len(unique) > 1 else unique[0]
+        return unique
+    return values
 
 
 class Index:
-    """The data as {predicate IRI: {subject key: [object keys]}}, with the inverse maps built on
-    demand, and the file where each subject first appears (typed_in: first rdf:type)."""
+    """The data as {predicate IRI: {subject key: object keys}}, with the inverse maps built on
+    demand, and the file where each subject first appears (typed_in: first rdf:type).
+
+    Object keys (and the subject keys of the inverse maps) are held bare when there is one, in
+    a list when there are more (listed() reads either): nine in ten subject-predicate pairs have
+    one value, and a one-element list per pair was a third of the index's memory."""
 
     def __init__(self, convert: Converter | None = None) -> None:
         self.convert = convert or Converter()
@@ -232,11 +244,13 @@ class Index:
                 last_predicate = pv
             values = m.get(ks)
             if values is None:
-                m[ks] = [ko]
+                m[ks] = ko
                 if file_index is not None and ks not in subject_in:
                     subject_in[ks] = file_index
-            else:
+            elif type(values) is list:
                 values.append(ko)
+            else:
+                m[ks] = [values, ko]
             if m is types and file_index is not None and ks not in typed_in:
                 typed_in[ks] = file_index
         if self._op or self._closures:
@@ -250,12 +264,14 @@ class Index:
         if found is None:
             found = self._op[predicate] = {}
             for s, objects in self.sp.get(predicate, {}).items():
-                for o in objects:
+                for o in (objects if type(objects) is list else (objects,)):
                     subjects = found.get(o)
                     if subjects is None:
-                        found[o] = [s]
-                    else:
+                        found[o] = s
+                    elif type(subjects) is list:
                         subjects.append(s)
+                    else:
+                        found[o] = [subjects, s]
         return found
 
     def objects(self, predicate: str, subject) -> list:
@@ -263,9 +279,9 @@ class Index:
         if not mapping:
             return []
         values = mapping.get(subject)
-        if not values:
+        if values is None:
             return []
-        return dedupe(mapping, subject, values) if len(values) > 1 else values
+        return dedupe(mapping, subject, values) if type(values) is list else [values]
 
     def sub_classes(self, cls) -> frozenset:
         """CLS and everything rdfs:subClassOf* it in the data (rdflib's transitive_subjects)."""
@@ -275,7 +291,7 @@ class Index:
             seen = {cls}
             todo = [cls]
             while todo:
-                for child in children.get(todo.pop(), EMPTY):
+                for child in listed(children.get(todo.pop())):
                     if child not in seen:
                         seen.add(child)
                         todo.append(child)
@@ -287,15 +303,18 @@ class Index:
         typed = self.op(RDF_TYPE)
         found: list = []
         for sub in self.sub_classes(cls):
-            found.extend(typed.get(sub, EMPTY))
+            found.extend(listed(typed.get(sub)))
         return found
 
     def triples(self):
         """Every (subject, predicate, object) key triple, without repeats."""
         for predicate, mapping in self.sp.items():
             for subject, objects in mapping.items():
-                for obj in (dict.fromkeys(objects) if len(objects) > 1 else objects):
-                    yield subject, predicate, obj
+                if type(objects) is list:
+                    for obj in dict.fromkeys(objects):
+                        yield subject, predicate, obj
+                else:
+                    yield subject, predicate, objects
 
     def graph(self) -> rdflib.Graph:
         """The data as an rdflib graph (for pySHACL)."""
@@ -315,7 +334,7 @@ class Index:
                 continue
             seen.add(current)
             for predicate, mapping in self.sp.items():
-                for obj in mapping.get(current, EMPTY):
+                for obj in listed(mapping.get(current)):
                     graph.add((key_term(current), URIRef(predicate), key_term(obj)))
                     if type(obj) is str and obj.startswith("_:"):
                         todo.append(obj)
@@ -453,10 +472,10 @@ def unique(values) -> list:
 class Values:
     """The focus nodes of one evaluation of a shape and their value nodes.
 
-    focus: the focus node keys (distinct); mapping: focus -> [values] for a property shape (the
-    index's own map: a missing key means no value, a list may repeat a value), None for a node
-    shape (whose value node is the focus node itself); pairs(): (focus, values) for the focus
-    nodes with at least one value."""
+    focus: the focus node keys (distinct); mapping: focus -> values for a property shape (the
+    index's own map: a missing key means no value, one value is held bare, a list may repeat a
+    value), None for a node shape (whose value node is the focus node itself); pairs():
+    (focus, values) for the focus nodes with at least one value, the values a list or tuple."""
 
     __slots__ = ("_focus_set", "_pairs", "focus", "mapping")
 
@@ -474,7 +493,7 @@ class Values:
     def values_of(self, f):
         if self.mapping is None:
             return (f,)
-        return self.mapping.get(f, EMPTY)
+        return listed(self.mapping.get(f))
 
     def pairs(self) -> list:
         if self._pairs is None:
@@ -485,10 +504,12 @@ class Values:
                 self._pairs = []
             elif len(mapping) < len(self.focus):
                 focus = self.focus_set()
-                self._pairs = [(f, vs) for f, vs in mapping.items() if f in focus]
+                self._pairs = [(f, vs if type(vs) is list else (vs,))
+                               for f, vs in mapping.items() if f in focus]
             else:
                 get = mapping.get
-                self._pairs = [(f, vs) for f in self.focus if (vs := get(f)) is not None]
+                self._pairs = [(f, vs if type(vs) is list else (vs,))
+                               for f in self.focus if (vs := get(f)) is not None]
         return self._pairs
 
     def all_values(self) -> list:
@@ -523,7 +544,7 @@ class MinCount(Constraint):
             missing = [f for f in values.focus if f not in mapping]
         else:
             get = mapping.get
-            missing = [f for f in values.focus if len(unique(get(f, EMPTY))) < count]
+            missing = [f for f in values.focus if len(unique(listed(get(f)))) < count]
         failed.update(missing)
         if out is not None:
             out.extend((shape, self, f, None, None, None) for f in missing)
@@ -668,7 +689,7 @@ class Class(Constraint):
                 for v in vs:
                     ok = verdicts.get(v) if type(v) is str else False
                     if ok is None:
-                        ok = verdicts[v] = any(t in accepted for t in types.get(v, EMPTY))
+                        ok = verdicts[v] = any(t in accepted for t in listed(types.get(v)))
                     if not ok:
                         failed.add(f)
                         if out is not None:
@@ -707,7 +728,7 @@ class Closed(Constraint):
                 continue
             path = URIRef(predicate)
             for v in hits:
-                for o in unique(mapping[v]):
+                for o in unique(listed(mapping[v])):
                     if predicate == RDF_TYPE and o == RDFS_RESOURCE:
                         continue
                     for f in (v,) if focus_of is None else focus_of[v]:
