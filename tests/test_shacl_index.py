@@ -68,3 +68,16 @@ def test_one_value_is_held_bare_and_several_in_a_list():
     assert index.objects(PREDICATES[0], SUBJECTS[2]) == [OBJECTS[1]]
     assert held[SUBJECTS[2]] == OBJECTS[1]  # the repeat is dropped once it is read
     assert listed(None) == () and listed(OBJECTS[0]) == (OBJECTS[0],)
+
+
+def test_the_file_that_first_types_a_subject():
+    index = Index()
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    a, b, c, d = (ox.NamedNode(s) for s in SUBJECTS[:4])
+    cls, p = ox.NamedNode(EX + "C"), ox.NamedNode(PREDICATES[0])
+    index.add([ox.Quad(a, rdf_type, cls), ox.Quad(b, p, a), ox.Quad(c, p, a)], file_index=0)
+    index.add([ox.Quad(b, rdf_type, cls), ox.Quad(a, rdf_type, ox.NamedNode(EX + "D")),
+               ox.Quad(d, rdf_type, cls)], file_index=1)
+    assert [index.typed_file(s.value) for s in (a, b, c, d)] == [0, 1, None, 1]
+    assert [index.subject_in[s.value] for s in (a, b, c, d)] == [0, 0, 0, 1]
+    assert index.typed_in == {b.value: 1}  # only where it differs from subject_in

@@ -228,6 +228,28 @@ def test_generated_data_same_results_as_pyshacl(generated: Path, sparql_parsed_o
     assert len(results) > 100
 
 
+def test_generated_data_same_results_with_every_predicate_in_the_store(generated: Path,
+                                                                    monkeypatch):
+    """The SPARQL store holds only the predicates its queries read (sparql_reads): the results
+    equal those of a store holding everything, and the store is smaller."""
+    from ecgkg.shacl import sparql
+
+    sizes = []
+    stock_finish = sparql.SparqlRunner.finish
+
+    def finish(self):
+        sizes.append(len(self.store))
+        return stock_finish(self)
+
+    monkeypatch.setattr(sparql.SparqlRunner, "finish", finish)
+    projected = validate([generated, ontology_dir()])
+    monkeypatch.setattr(sparql, "predicates_read_by_all", lambda texts: None)
+    whole = validate([generated, ontology_dir()])
+    assert projected.results == whole.results
+    assert len(projected.results) > 100
+    assert len(sizes) == 2 and sizes[0] < sizes[1] * 0.9, sizes
+
+
 # ------------------------------------------------------------------------------ every feature
 
 EDGE_SHAPES = """\

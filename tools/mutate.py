@@ -75,6 +75,7 @@ CODE_TESTS = {
     "ecgkg/shacl/sparql.py": ["tests/test_sparql_constraints.py",
                               "tests/test_validate_contract.py", *ENGINE_TESTS],
     "ecgkg/launcher.py": ["tests/test_launcher.py", "tests/test_cli.py", "tests/test_store.py"],
+    "ecgkg/shacl/sparql_reads.py": ["tests/test_sparql_reads.py", *ENGINE_TESTS],
     "ecgkg/shacl/messages.py": ["tests/test_messages.py", "tests/test_validate.py",
                                 "tests/test_shapes.py", "tests/test_validate_contract.py",
                                 "tests/test_w3c_shacl.py"],
@@ -219,8 +220,8 @@ CODE_MUTANTS = [
     ("ecgkg/shacl/sparql.py", 'if "shapesGraph" in analysis.mentioned:',
      'if "shapesGraph" in analysis.projects:', "$shapesGraph in a WHERE clause not refused"),
     # shacl/engine.py
-    ("ecgkg/shacl/engine.py", "if len(unique(get(f, EMPTY))) < count]",
-     "if len(unique(get(f, EMPTY))) <= count]", "sh:minCount above 1 wants one more value"),
+    ("ecgkg/shacl/engine.py", "if len(unique(listed(get(f)))) < count]",
+     "if len(unique(listed(get(f)))) <= count]", "sh:minCount above 1 wants one more value"),
     ("ecgkg/shacl/engine.py", "if len(vs) > count and len(unique(vs)) > count:",
      "if len(vs) > count and len(unique(vs)) >= count:", "sh:maxCount allows one value fewer"),
     ("ecgkg/shacl/engine.py", '"minInclusive": lambda c: c >= 0,', '"minInclusive": lambda c: c > 0,',
@@ -247,6 +248,26 @@ CODE_MUTANTS = [
      'sys.stderr.write(f"error: {error}\\n")', "the fast door's errors unlike the command line's"),
     ("ecgkg/launcher.py", "if sys.stdout.isatty():", "if True:",
      "a piped table fitted to a terminal's width"),
+    # the validator's memory: one value bare in the index, a SPARQL store of what queries read
+    ("ecgkg/shacl/engine.py", "                m[ks] = [values, ko]", "                m[ks] = values",
+     "the index keeps the first of a subject's values only"),
+    ("ecgkg/shacl/engine.py", "                        found[o] = [subjects, s]",
+     "                        found[o] = s", "an inverse path keeps the last subject only"),
+    ("ecgkg/shacl/engine.py", "        if kept:\n            feed(kept)\n", "",
+     "the SPARQL store misses the last batch of each file"),
+    ("ecgkg/shacl/sparql_reads.py", 'if tok.kind == "iri" or (tok.kind == "name" and (":" in tok.text or tok.text == "a")):',
+     'if tok.kind in ("iri", "var") or (tok.kind == "name" and (":" in tok.text or tok.text == "a")):',
+     "a variable predicate read as naming a predicate"),
+    ("ecgkg/shacl/sparql_reads.py", '        elif tok.kind == "other" and tok.text == "(":\n            i = self.path(i + 1)',
+     '        elif tok.kind == "other" and tok.text == "!":\n            return self.path_element(i + 1)\n'
+     '        elif tok.kind == "other" and tok.text == "(":\n            i = self.path(i + 1)',
+     "a negated property set read as naming its predicates"),
+    ("ecgkg/shacl/sparql_reads.py", "                found.add(self.prefixes[prefix] + ESCAPE.sub(r\"\\1\", local))",
+     "                found.add(self.prefixes[prefix] + local)",
+     "escaped characters of a prefixed name kept with their backslash"),
+    ("ecgkg/shacl/sparql_reads.py", "            elif word == \"FILTER\":\n                i = self.constraint(i + 1)",
+     "            elif word == \"FILTER\":\n                i = self.expression(i + 1) if self.text(i + 1) == \"(\" else i + 1",
+     "FILTER NOT EXISTS groups not read"),
 ]
 
 

@@ -56,6 +56,8 @@ RDF_TYPE = str(RDF.type)
 RDFS_SUBCLASSOF = str(RDFS.subClassOf)
 RDFS_RESOURCE = str(RDFS.Resource)
 EMPTY: tuple = ()
+# Quads handed to the SPARQL worker at a time (Index.add): few held at once, and few hand-overs.
+FEED_BATCH = 10_000
 
 
 def listed(found) -> tuple | list:
@@ -183,7 +185,8 @@ def dedupe(mapping: dict, key, values: list) -> list | tuple:
 
 class Index:
     """The data as {predicate IRI: {subject key: object keys}}, with the inverse maps built on
-    demand, and the file where each subject first appears (typed_in: first rdf:type).
+    demand, and the file where each subject first appears (subject_in) and is first typed
+    (typed_file(); typed_in holds it only where it differs from subject_in, which is rare).
 
     Object keys (and the subject keys of the inverse maps) are held bare when there is one, in
     a list when there are more (listed() reads either): nine in ten subject-predicate pairs have
@@ -197,8 +200,10 @@ class Index:
         self.typed_in: dict[str, int] = {}
         self.subject_in: dict[str, int] = {}
 
-    def add(self, quads, file_index: int | None = None) -> int:
-        """Add pyoxigraph quads (any iterable, such as ox.parse); the number of quads read."""
+    def add(self, quads, file_index: int | None = None, feed=None, reads: frozenset = frozenset()) -> int:
+        """Add pyoxigraph quads (any iterable, such as ox.parse); the number of quads read.
+        FEED, if given, is handed the quads whose predicate is in READS, in lists of FEED_BATCH
+        (the SPARQL store's share, picked out here where each predicate is read anyway)."""
         sp = self.sp
         typed_in = self.typed_in
         subject_in = self.subject_in
@@ -212,6 +217,8 @@ class Index:
         count = 0
         last_predicate = m = None
         last_subject = ks = None
+        kept: list = []
+        keep = False
         for quad in quads:
             count += 1
             s = quad.subject
@@ -242,21 +249,38 @@ class Index:
                 if m is None:
                     m = sp[pv] = {}
                 last_predicate = pv
+                keep = feed is not None and pv in reads
+            if keep:
+                kept.append(quad)
+                if len(kept) == FEED_BATCH:
+                    feed(kept)
+                    kept = []
             values = m.get(ks)
             if values is None:
                 m[ks] = ko
-                if file_index is not None and ks not in subject_in:
-                    subject_in[ks] = file_index
+                if file_index is not None:
+                    first = subject_in.get(ks)
+                    if first is None:
+                        subject_in[ks] = file_index
+                    elif m is types and first != file_index:
+                        typed_in[ks] = file_index
             elif type(values) is list:
                 values.append(ko)
             else:
                 m[ks] = [values, ko]
-            if m is types and file_index is not None and ks not in typed_in:
-                typed_in[ks] = file_index
+        if kept:
+            feed(kept)
         if self._op or self._closures:
             self._op.clear()
             self._closures.clear()
         return count
+
+    def typed_file(self, key) -> int | None:
+        """The index of the first file that gives KEY an rdf:type, None if none does."""
+        found = self.typed_in.get(key)
+        if found is None and key in self.sp.get(RDF_TYPE, EMPTY):
+            return self.subject_in.get(key)
+        return found
 
     def op(self, predicate: str) -> dict:
         """{object key: [subject keys]} for PREDICATE."""

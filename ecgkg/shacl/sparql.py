@@ -20,6 +20,7 @@ parses, loads and evaluates, so this overlaps with the Python evaluation of the 
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from ecgkg.errors import EcgkgError
 from ecgkg.namespaces import PREFIXES
 from ecgkg.shacl.model import compact
 from ecgkg.shacl.sparql_query import QuerySyntaxError, analyse, substitute, template, tokens
+from ecgkg.shacl.sparql_reads import predicates_read_by_all
 
 SH = rdflib.Namespace(PREFIXES["sh"])
 # Variables only pySHACL handles: $PATH (property shapes), ?failure.
@@ -183,12 +185,14 @@ def result_messages(constraint: SparqlConstraint, bindings: list) -> list[Litera
 class SparqlRunner:
     """Loads the pyoxigraph store and runs the whole-graph queries in a worker thread.
 
-    The worker loads the files that need no blank-node bookkeeping straight from disk
-    (GIL released), then waits for the quads the main thread parsed itself (files with blank
-    nodes, whose ids must match the ones the Python side uses, context files, the class
-    hierarchy), adds them and runs the queries. The main thread joins in running the queries
-    once it is done with its own work (finish). close() releases a worker that is still waiting
-    (when the run fails)."""
+    When the queries read only some predicates (reads: see ecgkg.shacl.sparql_reads), the main
+    thread hands the worker the statements of those predicates as it parses each file (add),
+    and the store holds no others. Else the worker loads the files that need no blank-node
+    bookkeeping straight from disk (GIL released), then adds the quads the main thread parsed
+    itself (files with blank nodes, whose ids must match the ones the Python side uses, context
+    files, the class hierarchy). Then it runs the queries; the main thread joins in once it is
+    done with its own work (finish). close() releases a worker that is still waiting (when the
+    run fails)."""
 
     def __init__(self, constraints: list[SparqlConstraint]) -> None:
         self.constraints = constraints
@@ -196,13 +200,16 @@ class SparqlRunner:
         self.results: list = [None] * len(constraints)
         self._next = 0
         self._lock = threading.Lock()
-        self._extras: list = []
-        self._ready = threading.Event()
+        self._extras: queue.SimpleQueue = queue.SimpleQueue()  # lists of quads; None: all given
+        self._all_given = False
         self._loaded = threading.Event()
         self._abort = False
         self._thread: threading.Thread | None = None
         self._bulk: list = []
         self.error: BaseException | None = None
+        # The predicates the queries can read (None: any): the store needs no other statements.
+        self.reads = predicates_read_by_all(
+            [c.query for c in constraints] + [c.focus_query for c in constraints if c.focus_query])
 
     def start(self, bulk_files: list[tuple[str, ox.RdfFormat, str]]) -> None:
         """Start the worker; BULK_FILES (path, format, base IRI) are loaded straight from disk."""
@@ -211,16 +218,19 @@ class SparqlRunner:
         self._thread.start()
 
     def add(self, quads) -> None:
-        """Quads the main thread parsed; call before ready()."""
-        self._extras.append(quads)
+        """Quads the main thread parsed (a list); the worker adds them once the files from disk
+        are in. Call before ready()."""
+        self._extras.put(quads)
 
     def ready(self) -> None:
         """Everything is added: the worker may complete the store and start the queries."""
-        self._ready.set()
+        if not self._all_given:
+            self._all_given = True
+            self._extras.put(None)
 
     def close(self) -> None:
         self._abort = True
-        self._ready.set()
+        self.ready()
 
     def _work(self) -> None:
         try:
@@ -228,12 +238,12 @@ class SparqlRunner:
                 if self._abort:
                     return
                 self.store.load(path=path, format=rdf_format, base_iri=base_iri)
-            self._ready.wait()
+            while (quads := self._extras.get()) is not None:
+                if self._abort:
+                    return
+                self.store.extend(quads)
             if self._abort:
                 return
-            for quads in self._extras:
-                self.store.extend(quads)
-            self._extras = []
             self._loaded.set()
             self._run_queries()
         except BaseException as error:  # noqa: BLE001 - raised again by finish()
@@ -291,7 +301,7 @@ class SparqlRunner:
     def finish(self) -> list:
         """Help run the remaining queries and wait for the worker: per constraint,
         (variables, rows) or the exception its query raised."""
-        self._ready.set()
+        self.ready()
         if self._thread is not None:
             while not self._loaded.wait(0.02):
                 if not self._thread.is_alive():

@@ -94,7 +94,9 @@ class Data:
 
     files: list[Path]
     triple_count: int
-    typed_in: dict[str, int]  # subject -> index of the first file that gives its rdf:type
+    # subject -> index of the first file that gives its rdf:type (the fast engine's index
+    # leaves out subjects typed first in the file of subject_in)
+    typed_in: dict[str, int]
     subject_in: dict[str, int]  # subject -> index of the first file it is a subject in
     index: Index | None = None
     _graph: rdflib.Graph | None = None
@@ -155,34 +157,44 @@ def context_files(files: list[Path], context: list[Path] | None) -> list[Path]:
     return [path for path in rdf_files(context or []) if path.resolve() not in own]
 
 
-def replaces_context(quads: list, typed_in: dict, validated: int) -> bool:
-    """Whether a context file describes the same things as a validated file (which replaces it)."""
+def replaces_context(quads: list, typed_file, validated: int) -> bool:
+    """Whether a context file describes the same things as a validated file (which replaces it):
+    TYPED_FILE(subject key) is the index of the first file that types it, or None."""
     rdf_type = ox.NamedNode(str(RDF.type))
-    return any(q.predicate == rdf_type and typed_in.get(node_key(q.subject), validated) < validated
-               for q in quads)
+    for q in quads:
+        if q.predicate == rdf_type:
+            found = typed_file(node_key(q.subject))
+            if found is not None and found < validated:
+                return True
+    return False
 
 
 def load_index(files: list[Path], context: list[Path] | None, runner: SparqlRunner | None) -> Data:
-    """The fast engine's load. Files without blank nodes go to the store straight from disk in
-    the worker thread, while this thread parses them into the index; the others (usually the
-    small ones) are parsed first, so the store is complete early."""
+    """The fast engine's load.
+
+    When the SPARQL constraints read only some predicates (runner.reads), this thread parses
+    each file once, into the index, and hands the worker the statements of those predicates as
+    it goes: the store holds no more than its queries can read. Else files without blank nodes
+    go to the store straight from disk in the worker thread, while this thread parses them into
+    the index; the others (usually the small ones) are parsed first, so the store is complete
+    early."""
     index = Index()
+    reads = runner.reads if runner is not None else None
+    feed = runner.add if reads is not None else None
     bulk: set[Path] = set()
     parsed: dict[Path, list] = {}
     for number, path in enumerate(files):
         rdf_format(path)
         if surely_without_blank_nodes(path):
             bulk.add(path)  # parsed from disk, here (less memory, faster) and for the store
-        elif runner is not None:
+        elif runner is not None and feed is None:
             parsed[path] = list(parse_quads(path, read_bytes(path), file_label(number)))
     hierarchy = [ox.Quad(t.subject, t.predicate, t.object) for t in class_hierarchy()]
     if runner is not None:
-        runner.start([(str(p), rdf_format(p), graph_iri(p)) for p in files if p in bulk])
+        runner.start([(str(p), rdf_format(p), graph_iri(p)) for p in files
+                      if p in bulk and feed is None])
         for quads in parsed.values():
             runner.add(quads)
-        runner.add(hierarchy)
-        if not context:
-            runner.ready()
     count = 0
     loaded: list[Path] = []
     for number, path in enumerate(files):
@@ -192,16 +204,20 @@ def load_index(files: list[Path], context: list[Path] | None, runner: SparqlRunn
             quads = parse_quads(path, None, blank_nodes=False)
         else:
             quads = parse_quads(path, read_bytes(path), file_label(number))
-        count += index.add(quads, len(loaded))
+        count += index.add(quads, len(loaded), feed, reads)
         loaded.append(path)
+    if runner is not None:
+        runner.add(hierarchy)
+        if not context:
+            runner.ready()
     validated = len(loaded)
     for number, path in enumerate(context_files(files, context), start=len(files)):
         quads = read_quads(path, file_label(number))
-        if replaces_context(quads, index.typed_in, validated):
+        if replaces_context(quads, index.typed_file, validated):
             continue
-        index.add(quads, len(loaded))
+        index.add(quads, len(loaded), feed, reads)
         loaded.append(path)
-        if runner is not None:
+        if runner is not None and feed is None:
             runner.add(quads)
     index.add(hierarchy)
     if runner is not None:
@@ -241,7 +257,7 @@ def load_graph(files: list[Path], context: list[Path] | None) -> Data:
     validated = len(loaded)
     for number, path in enumerate(context_files(files, context), start=len(files)):
         quads = read_quads(path, file_label(number))
-        if replaces_context(quads, typed_in, validated):
+        if replaces_context(quads, typed_in.get, validated):
             continue
         load(path, quads)
     for triple in class_hierarchy():
