@@ -147,6 +147,7 @@ def test_run_writes_a_row_for_every_workload(quick_run):
     text = output.read_text(encoding="utf-8")
     rows = table(text)
     expected = {("CLI start-up", "-"), ("build", "2k"), ("validate", "2k"),
+                ("validate --low-memory", "2k"),
                 ("export N-Triples", "2k"), ("export Turtle", "2k"),
                 ("ESCO import v1.1.1", "-"), ("load into Oxigraph", "2k")}
     expected |= {(f"query: {q.name}", "2k") for q in library()}

@@ -393,3 +393,17 @@ def test_text_groups_by_file_and_colours_only_on_request(invalid_report):
     assert "\x1b[" in render(invalid_report, "text", color=True)
     assert "\x1b[" not in run(str(INVALID)).stdout  # CliRunner's stdout is not a terminal
 
+
+
+def test_low_memory_reports_the_same(tmp_path: Path):
+    """--low-memory changes what the SPARQL store holds, not the report (a fixture with
+    violations and a warning, and the bundled data)."""
+    codes = []
+    for args in ([str(INVALID), "--context", str(data_dir())], [str(data_dir())]):
+        default, low = run(*args, "--format", "json"), run(*args, "--format", "json",
+                                                             "--low-memory")
+        assert low.stdout == default.stdout
+        assert low.exit_code == default.exit_code
+        codes.append(default.exit_code)
+    assert codes == [1, 0]
+    assert "--low-memory" in run("--help").stdout

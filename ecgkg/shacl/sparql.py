@@ -185,16 +185,16 @@ def result_messages(constraint: SparqlConstraint, bindings: list) -> list[Litera
 class SparqlRunner:
     """Loads the pyoxigraph store and runs the whole-graph queries in a worker thread.
 
-    When the queries read only some predicates (reads: see ecgkg.shacl.sparql_reads), the main
-    thread hands the worker the statements of those predicates as it parses each file (add),
-    and the store holds no others. Else the worker loads the files that need no blank-node
+    With LOW_MEMORY, when the queries read only some predicates (reads: see
+    ecgkg.shacl.sparql_reads), the main thread hands the worker the statements of those
+    predicates as it parses each file (add), and the store holds no others. Else the worker loads the files that need no blank-node
     bookkeeping straight from disk (GIL released), then adds the quads the main thread parsed
     itself (files with blank nodes, whose ids must match the ones the Python side uses, context
     files, the class hierarchy). Then it runs the queries; the main thread joins in once it is
     done with its own work (finish). close() releases a worker that is still waiting (when the
     run fails)."""
 
-    def __init__(self, constraints: list[SparqlConstraint]) -> None:
+    def __init__(self, constraints: list[SparqlConstraint], low_memory: bool = False) -> None:
         self.constraints = constraints
         self.store = ox.Store()
         self.results: list = [None] * len(constraints)
@@ -207,9 +207,12 @@ class SparqlRunner:
         self._thread: threading.Thread | None = None
         self._bulk: list = []
         self.error: BaseException | None = None
-        # The predicates the queries can read (None: any): the store needs no other statements.
+        # The predicates the queries can read (None: any, or not asked for): the store needs no
+        # other statements. Handing them over costs the main thread time the load from disk
+        # does not (1m: a fifth more, for a tenth less memory; benchmarks/results.md).
         self.reads = predicates_read_by_all(
-            [c.query for c in constraints] + [c.focus_query for c in constraints if c.focus_query])
+            [c.query for c in constraints] + [c.focus_query for c in constraints if c.focus_query]
+        ) if low_memory else None
 
     def start(self, bulk_files: list[tuple[str, ox.RdfFormat, str]]) -> None:
         """Start the worker; BULK_FILES (path, format, base IRI) are loaded straight from disk."""

@@ -521,6 +521,7 @@ def validate(
     context: list[Path] | None = None,
     engine: str = "fast",
     meta_validate: bool | None = None,
+    low_memory: bool = False,
 ) -> Report:
     """Validate the given data files or folders (default: data/) against the shapes
     (default: shapes/), with the ontology's class hierarchy. Raises EcgkgError when the run
@@ -535,6 +536,11 @@ def validate(
 
     meta_validate checks the shapes against SHACL-SHACL first; by default only shapes other
     than the bundled ones are checked (the bundled ones are checked by the test suite).
+
+    low_memory (fast engine): the SPARQL constraints' store holds only the statements of the
+    predicates their queries can read (when they name them all), handed over from the one
+    parse instead of loaded from disk beside it: less memory, more time (at 1m about 490
+    instead of 550 MiB, and a fifth slower). The results are the same.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
@@ -549,7 +555,7 @@ def validate(
             raw = run_pyshacl(data, shape_set.graph, shape_set.where_files())
         else:
             shape_plan = plan(shape_set.graph)
-            runner = SparqlRunner(shape_plan.sparql) if shape_plan.sparql else None
+            runner = SparqlRunner(shape_plan.sparql, low_memory) if shape_plan.sparql else None
             try:
                 data = load_data(data_paths, context, runner=runner)
                 raw = run_fast(data, shape_set, shape_plan, runner)
