@@ -81,3 +81,16 @@ def test_the_file_that_first_types_a_subject():
     assert [index.typed_file(s.value) for s in (a, b, c, d)] == [0, 1, None, 1]
     assert [index.subject_in[s.value] for s in (a, b, c, d)] == [0, 0, 0, 1]
     assert index.typed_in == {b.value: 1}  # only where it differs from subject_in
+
+
+def test_the_store_keeps_literals_in_canonical_form():
+    """Why the validator keeps its own index of the data (README, `ecgkg validate`): pyoxigraph's
+    store gives literals back in canonical form, so sh:datatype, sh:pattern and sh:in could not
+    see the data as written through it. If this fails, the store has become a faithful copy."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    store = ox.Store()
+    subject, predicate = ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p")
+    for value, datatype in (("03", "integer"), ("1", "boolean"), ("7", "int")):
+        store.add(ox.Quad(subject, predicate, ox.Literal(value, datatype=ox.NamedNode(xsd + datatype))))
+    kept = {(q.object.value, q.object.datatype.value[len(xsd):]) for q in store}
+    assert kept == {("3", "integer"), ("true", "boolean"), ("7", "integer")}

@@ -57,7 +57,7 @@ RDFS_SUBCLASSOF = str(RDFS.subClassOf)
 RDFS_RESOURCE = str(RDFS.Resource)
 EMPTY: tuple = ()
 # Quads handed to the SPARQL worker at a time (Index.add): few held at once, and few hand-overs.
-FEED_BATCH = 50_000
+FEED_BATCH = 10_000
 
 
 def listed(found) -> tuple | list:

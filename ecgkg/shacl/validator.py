@@ -539,8 +539,8 @@ def validate(
 
     low_memory (fast engine): the SPARQL constraints' store holds only the statements of the
     predicates their queries can read (when they name them all), handed over from the one
-    parse instead of loaded from disk beside it: less memory, more time (at 1m about 490
-    instead of 550 MiB, and a fifth slower). The results are the same.
+    parse instead of loaded from disk beside it: less memory, more time (at 1m 478 instead of
+    544 MiB, and a quarter slower). The results are the same.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
