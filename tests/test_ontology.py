@@ -60,3 +60,18 @@ def test_every_class_has_a_conforming_instance_in_data_or_a_valid_fixture(ontolo
         typed |= set(rdflib.Graph().parse(path, format="turtle").objects(None, RDF.type))
     missing = [cls for cls in direct_superclasses(ontology) if URIRef(cls) not in typed]
     assert not missing, f"classes with no instance in data/ or a valid fixture: {missing}"
+
+
+def test_every_class_defined_by_the_ontology_has_an_english_label(ontology):
+    """The queries that name a thing's kind (esco-concept-links, find-by-label) read the label
+    in an inner OPTIONAL, which gives their rows only when every class the ontology defines has
+    an English rdfs:label."""
+    defined = set(ontology.subjects(rdflib.RDFS.isDefinedBy,
+                                    rdflib.URIRef("https://w3id.org/ecgkg/ontology")))
+    classes = [c for c in defined if (c, rdflib.RDF.type, rdflib.OWL.Class) in ontology]
+    assert len(classes) >= 20
+    unlabelled = [c for c in classes
+                  if not any(getattr(label, "language", None) and
+                             label.language.lower().split("-")[0] == "en"
+                             for label in ontology.objects(c, rdflib.RDFS.label))]
+    assert unlabelled == []
