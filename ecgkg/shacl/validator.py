@@ -195,6 +195,10 @@ def load_index(files: list[Path], context: list[Path] | None, runner: SparqlRunn
                       if p in bulk and feed is None])
         for quads in parsed.values():
             runner.add(quads)
+        if feed is None:  # the store is complete before this thread's parse: queries start
+            runner.add(hierarchy)
+            if not context:
+                runner.ready()
     count = 0
     loaded: list[Path] = []
     for number, path in enumerate(files):
@@ -206,8 +210,8 @@ def load_index(files: list[Path], context: list[Path] | None, runner: SparqlRunn
             quads = parse_quads(path, read_bytes(path), file_label(number))
         count += index.add(quads, len(loaded), feed, reads)
         loaded.append(path)
-    if runner is not None:
-        runner.add(hierarchy)
+    if feed is not None:
+        feed(hierarchy)
         if not context:
             runner.ready()
     validated = len(loaded)
