@@ -433,8 +433,8 @@ def serve_command(port: int, location: Path | None, timeout: float, docs: bool,
               "(ecg:reviewStatus \"unreviewed\", reported as info), whatever --fail-on says.")
 @click.option("--low-memory", is_flag=True,
               help="Hold less: the store of the SPARQL-based constraints keeps only the "
-              "statements their queries can read (at 1M triples a tenth less memory, a "
-              "quarter more time; the same results).")
+              "statements their queries can read (at 1M triples a tenth less memory, some "
+              "30% more time; the same results).")
 @paths_argument
 def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
                      context: tuple[Path, ...], release: bool, low_memory: bool,

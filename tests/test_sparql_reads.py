@@ -4,8 +4,6 @@ predicate must be recognised, and every predicate a readable query names must be
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
@@ -79,7 +77,7 @@ def test_every_bundled_constraint_is_read():
     assert predicates_read_by_all(queries) >= ALWAYS
 
 
-def test_answers_from_the_projected_store_are_the_same(tmp_path: Path):
+def test_answers_from_the_projected_store_are_the_same():
     """A query's answers over the statements of the predicates it reads equal its answers
     over the whole data."""
     data = (f"<{EX}a> <{EX}p> <{EX}b> . <{EX}b> <{EX}q> \"1\" . <{EX}a> <{EX}r> <{EX}c> .\n"

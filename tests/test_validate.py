@@ -395,7 +395,7 @@ def test_text_groups_by_file_and_colours_only_on_request(invalid_report):
 
 
 
-def test_low_memory_reports_the_same(tmp_path: Path):
+def test_low_memory_reports_the_same():
     """--low-memory changes what the SPARQL store holds, not the report (a fixture with
     violations and a warning, and the bundled data)."""
     codes = []

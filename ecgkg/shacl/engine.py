@@ -58,13 +58,6 @@ RDFS_RESOURCE = str(RDFS.Resource)
 EMPTY: tuple = ()
 # Quads handed to the SPARQL worker at a time (Index.add): few held at once, and few hand-overs.
 FEED_BATCH = 10_000
-
-
-def listed(found) -> tuple | list:
-    """The values an index map holds for a key (see Index): () for none, else a list or tuple."""
-    if found is None:
-        return EMPTY
-    return found if type(found) is list else (found,)
 # rdflib namespace attributes cost a function call each: the terms the hot paths compare with.
 RDF_LANGSTRING = RDF.langString
 RDFS_LITERAL = RDFS.Literal
@@ -173,7 +166,14 @@ def key_term(key, iris: dict | None = None) -> Node:
     return key
 
 
-def dedupe(mapping: dict, key, values: list) -> list | tuple:
+def listed(found) -> tuple | list:
+    """The values an index map holds for a key (see Index): () for none, else a list or tuple."""
+    if found is None:
+        return EMPTY
+    return found if type(found) is list else (found,)
+
+
+def dedupe(mapping: dict, key, values: list) -> list:
     """VALUES (a list, of KEY in MAPPING) without repeats (a triple given twice, or two literals
     rdflib normalises to one); the mapping keeps the clean values."""
     unique = list(dict.fromkeys(values))
@@ -200,7 +200,8 @@ class Index:
         self.typed_in: dict[str, int] = {}
         self.subject_in: dict[str, int] = {}
 
-    def add(self, quads, file_index: int | None = None, feed=None, reads: frozenset = frozenset()) -> int:
+    def add(self, quads, file_index: int | None = None, feed=None,
+            reads: frozenset = frozenset()) -> int:
         """Add pyoxigraph quads (any iterable, such as ox.parse); the number of quads read.
         FEED, if given, is handed the quads whose predicate is in READS, in lists of FEED_BATCH
         (the SPARQL store's share, picked out here where each predicate is read anyway)."""
@@ -283,12 +284,12 @@ class Index:
         return found
 
     def op(self, predicate: str) -> dict:
-        """{object key: [subject keys]} for PREDICATE."""
+        """{object key: subject keys (bare or a list, as in sp)} for PREDICATE."""
         found = self._op.get(predicate)
         if found is None:
             found = self._op[predicate] = {}
             for s, objects in self.sp.get(predicate, {}).items():
-                for o in (objects if type(objects) is list else (objects,)):
+                for o in listed(objects):
                     subjects = found.get(o)
                     if subjects is None:
                         found[o] = s

@@ -209,7 +209,7 @@ class SparqlRunner:
         self.error: BaseException | None = None
         # The predicates the queries can read (None: any, or not asked for): the store needs no
         # other statements. Handing them over costs the main thread time the load from disk
-        # does not (1m: a quarter more, for a tenth less memory; benchmarks/results.md).
+        # does not (1m: 30% more time for a tenth less memory; benchmarks/results.md).
         self.reads = predicates_read_by_all(
             [c.query for c in constraints] + [c.focus_query for c in constraints if c.focus_query]
         ) if low_memory else None

@@ -237,17 +237,18 @@ class Reader:
             if not self.starts_verb(i):
                 return i
 
-    def path(self, i: int) -> int:
-        i = self.path_sequence(i)
-        while self.text(i) == "|":
-            i = self.path_sequence(i + 1)
+    def separated(self, i: int, item, separator: str) -> int:
+        """ITEM, then ITEM again after each SEPARATOR (a path's | and /, an object list's ,)."""
+        i = item(i)
+        while self.text(i) == separator:
+            i = item(i + 1)
         return i
 
+    def path(self, i: int) -> int:
+        return self.separated(i, self.path_sequence, "|")
+
     def path_sequence(self, i: int) -> int:
-        i = self.path_element(i)
-        while self.text(i) == "/":
-            i = self.path_element(i + 1)
-        return i
+        return self.separated(i, self.path_element, "/")
 
     def path_element(self, i: int) -> int:
         if self.text(i) == "^":
@@ -269,10 +270,7 @@ class Reader:
         return i
 
     def object_list(self, i: int) -> int:
-        i = self.graph_node(i)
-        while self.text(i) == ",":
-            i = self.graph_node(i + 1)
-        return i
+        return self.separated(i, self.graph_node, ",")
 
     def graph_node(self, i: int) -> int:
         tok = self.toks[i]
