@@ -432,9 +432,10 @@ def serve_command(port: int, location: Path | None, timeout: float, docs: bool,
               help="For the CI of a published release: also exit 1 on any unreviewed resource "
               "(ecg:reviewStatus \"unreviewed\", reported as info), whatever --fail-on says.")
 @click.option("--low-memory", is_flag=True,
-              help="Hold less: the store of the SPARQL-based constraints keeps only the "
-              "statements their queries can read (at 1M triples a tenth less memory, some "
-              "30% more time; the same results).")
+              help="Hold less for data in Turtle and other formats: the store of the "
+              "SPARQL-based constraints keeps only the statements their queries can read from "
+              "every file, as it already does from N-Triples files and files with blank nodes "
+              "(more time; the same results).")
 @paths_argument
 def validate_command(fmt: str, fail_on: str, shapes_path: Path | None,
                      context: tuple[Path, ...], release: bool, low_memory: bool,

@@ -6,9 +6,18 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ecgkg.rdf.reader import line_chunks
 from ecgkg.shacl.engine import plan
-from ecgkg.shacl.sparql_reads import ALWAYS, predicates_read, predicates_read_by_all
+from ecgkg.shacl.sparql_reads import (
+    ALWAYS,
+    predicate_tokens,
+    predicates_read,
+    predicates_read_by_all,
+    statements_read,
+)
 from ecgkg.shacl.validator import load_shapes
 from ecgkg.sources import shapes_dir
 
@@ -94,3 +103,86 @@ def test_answers_from_the_projected_store_are_the_same():
         part.extend(q for q in whole if q.predicate.value in reads)
         assert len(part) < len(whole)
         assert sorted(map(str, part.query(query))) == sorted(map(str, whole.query(query)))
+
+
+# ------------------------------------------------------------------------ N-Triples text
+
+READ = frozenset({EX + "read", *ALWAYS})
+ALWAYS_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def statements(text: bytes) -> set:
+    return set(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+
+
+@pytest.mark.parametrize("line, kept", [
+    (b"<http://example.org/s> <http://example.org/read> <http://example.org/o> .", True),
+    (b"<http://example.org/s> <http://example.org/other> <http://example.org/o> .", False),
+    (b'<http://example.org/s> <http://example.org/other> "a <http://example.org/read> b" .', False),
+    (b'<http://example.org/s> <http://example.org/read> "x"^^<http://example.org/other> .', True),
+    # written otherwise than plainly: kept, whatever the predicate
+    (b"<http://example.org/s>\t<http://example.org/other> <http://example.org/o> .", True),
+    (b"<http://example.org/s>  <http://example.org/other> <http://example.org/o> .", True),
+    (b"<http://example.org/s> <http://example.org/other>\t<http://example.org/o> .", True),
+    (b"  <http://example.org/s> <http://example.org/other> <http://example.org/o> .", True),
+    (b"<http://example.org/s> <http://example.org/\\u0072ead> <http://example.org/o> .", True),
+    (b"<http://example.org/s> <http://example.org/other><http://example.org/o> .", True),
+    (b"# <http://example.org/s> <http://example.org/other> .", True),
+    (b"", True),
+])
+def test_statements_read_drops_only_plain_statements_of_other_predicates(line, kept):
+    tokens = predicate_tokens(READ)
+    text = line + b"\n"
+    assert statements_read(text, tokens) == (text if kept else b"")
+
+
+def test_statements_read_keeps_the_lines_around_a_dropped_one():
+    tokens = predicate_tokens(READ)
+    lines = [b"<http://example.org/s> <http://example.org/read> <http://example.org/a> .",
+             b"<http://example.org/s> <http://example.org/other> <http://example.org/b> .",
+             b"<http://example.org/s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+             b"<http://example.org/C> .\r"]
+    assert statements_read(b"\n".join(lines) + b"\n", tokens) == lines[0] + b"\n" + lines[2] + b"\n"
+    assert statements_read(b"\n".join(lines), tokens) == lines[0] + b"\n" + lines[2]
+
+
+IRIS = st.sampled_from(["read", "other", "type", "caf\u00e9", "x y"]).map(
+    lambda name: EX + name if name != "type" else ALWAYS_TYPE)
+GAPS = st.sampled_from([" ", " ", " ", "\t", "  "])
+
+
+@st.composite
+def ntriples_lines(draw):
+    subject = draw(st.sampled_from([f"<{EX}s>", f"<{EX}t>"]))
+    predicate = draw(IRIS)
+    if " " in predicate:
+        return draw(st.sampled_from(["# a comment", "", "   "]))
+    written = f"<{predicate}>"
+    if draw(st.booleans()) and predicate.endswith("read"):
+        written = written.replace("read", "\\u0072ead")
+    obj = draw(st.sampled_from([f"<{EX}o>", '"v"', f'"<{EX}read>"@en', f'"1"^^<{EX}other>']))
+    return f"{subject}{draw(GAPS)}{written}{draw(GAPS)}{obj}{draw(st.sampled_from([' .', '.', ' . ']))}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ntriples_lines(), max_size=12))
+def test_statements_read_loses_no_statement_of_a_read_predicate(lines):
+    """Every statement of a read predicate is kept, and only statements of other predicates
+    are dropped, however the lines are written."""
+    text = ("\n".join(lines) + "\n").encode("utf-8")
+    picked = statements_read(text, predicate_tokens(READ))
+    before, after = statements(text), statements(picked)
+    assert after <= before
+    assert {q for q in before if q.predicate.value in READ} <= after
+    assert all(q.predicate.value not in READ for q in before - after)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300).map(lambda b: b.replace(b"\r", b"")), st.integers(1, 40))
+def test_line_chunks_are_the_file_in_whole_lines(tmp_path_factory, data, size):
+    path = tmp_path_factory.mktemp("chunks") / "f.nt"
+    path.write_bytes(data)
+    chunks = list(line_chunks(path, size))
+    assert b"".join(chunks) == data
+    assert all(chunk.endswith(b"\n") for chunk in chunks[:-1])
+    assert b"" not in chunks

@@ -76,6 +76,7 @@ CODE_TESTS = {
                               "tests/test_validate_contract.py", *ENGINE_TESTS],
     "ecgkg/launcher.py": ["tests/test_launcher.py", "tests/test_cli.py", "tests/test_store.py"],
     "ecgkg/shacl/sparql_reads.py": ["tests/test_sparql_reads.py", *ENGINE_TESTS],
+    "ecgkg/shacl/validator.py": ["tests/test_sparql_reads.py", *ENGINE_TESTS],
     "ecgkg/shacl/messages.py": ["tests/test_messages.py", "tests/test_validate.py",
                                 "tests/test_shapes.py", "tests/test_validate_contract.py",
                                 "tests/test_w3c_shacl.py"],
@@ -268,6 +269,19 @@ CODE_MUTANTS = [
     ("ecgkg/shacl/sparql_reads.py", "            elif word == \"FILTER\":\n                i = self.constraint(i + 1)",
      "            elif word == \"FILTER\":\n                i = self.expression(i + 1) if self.text(i + 1) == \"(\" else i + 1",
      "FILTER NOT EXISTS groups not read"),
+    # session 6: the store picked from N-Triples text by default
+    ("ecgkg/shacl/sparql_reads.py", "    return subject[:1] == b\"<\" and subject.find(b\">\") == len(subject) - 1",
+     "    return True", "a line with a tab after its subject judged by its object"),
+    ("ecgkg/shacl/sparql_reads.py", " or b\"\\\\\" in token:", ":",
+     "a predicate written with \\u escapes taken for another predicate"),
+    ("ecgkg/rdf/reader.py", "                end = piece.rfind(b\"\\n\") + 1",
+     "                end = piece.rfind(b\"\\n\")", "chunks cut before the end of their last line"),
+    ("ecgkg/shacl/validator.py", "                      if p in bulk and p not in as_text and feed is None])",
+     "                      if p in bulk and feed is None])", "N-Triples files loaded whole as well as picked"),
+    ("ecgkg/shacl/validator.py", "        for quads in parsed.values():\n            runner.add_read(quads)",
+     "        for quads in parsed.values():\n            runner.add(quads)", "files with blank nodes not picked"),
+    ("ecgkg/shacl/validator.py", "                if self.on_done is not None:\n                    self.on_done()\n", "",
+     "the class hierarchy not handed to the store after the text"),
 ]
 
 

@@ -138,6 +138,25 @@ def parse_quads(path: Path, data: bytes | None = None, label: str = "b",
             yield from parsed
 
 
+def line_chunks(path: Path, size: int = 1 << 22) -> Iterator[bytes]:
+    """The bytes of PATH in pieces of about SIZE that end at a line's end (the last may not)."""
+    try:
+        with path.open("rb") as file:
+            rest = b""
+            while piece := file.read(size):
+                piece = rest + piece
+                end = piece.rfind(b"\n") + 1
+                if end == 0:
+                    rest = piece
+                    continue
+                rest = piece[end:]
+                yield piece[:end]
+            if rest:
+                yield rest
+    except OSError as error:
+        raise cannot_read(path, error) from None
+
+
 def read_quads(path: Path, label: str = "b") -> list[ox.Quad]:
     """Every statement of one RDF file (see parse_quads); the file is read whole first."""
     rdf_format(path)

@@ -185,34 +185,37 @@ def result_messages(constraint: SparqlConstraint, bindings: list) -> list[Litera
 class SparqlRunner:
     """Loads the pyoxigraph store and runs the whole-graph queries in a worker thread.
 
-    With LOW_MEMORY, when the queries read only some predicates (reads: see
-    ecgkg.shacl.sparql_reads), the main thread hands the worker the statements of those
-    predicates as it parses each file (add), and the store holds no others. Else the worker loads the files that need no blank-node
-    bookkeeping straight from disk (GIL released), then adds the quads the main thread parsed
-    itself (files with blank nodes, whose ids must match the ones the Python side uses, context
-    files, the class hierarchy). Then it runs the queries; the main thread joins in once it is
-    done with its own work (finish). close() releases a worker that is still waiting (when the
-    run fails)."""
+    The store needs only the statements whose predicates the queries can read (reads: see
+    ecgkg.shacl.sparql_reads; None when a query may read any). The worker loads from disk,
+    with the GIL released, the files that need no blank-node bookkeeping, and parses the text
+    the main thread picked out of N-Triples files (add_text); it adds the quads the main thread
+    parsed itself (files with blank nodes, whose ids must match the ones the Python side uses,
+    context files, the class hierarchy). With LOW_MEMORY the main thread also picks the
+    statements of the other files as it parses them into its index (add), so the store holds
+    nothing else, at the cost of handing them over. Then the worker runs the queries; the main
+    thread joins in once it is done with its own work (finish). close() releases a worker
+    that is still waiting (when the run fails)."""
 
     def __init__(self, constraints: list[SparqlConstraint], low_memory: bool = False) -> None:
         self.constraints = constraints
+        self.low_memory = low_memory
         self.store = ox.Store()
         self.results: list = [None] * len(constraints)
         self._next = 0
         self._lock = threading.Lock()
-        self._extras: queue.SimpleQueue = queue.SimpleQueue()  # lists of quads; None: all given
+        # lists of quads, (text, format, base IRI) to parse; None: all given
+        self._extras: queue.SimpleQueue = queue.SimpleQueue()
         self._all_given = False
+        # Bytes of text handed over and parsed: each written by one thread only.
+        self.text_given = 0
+        self.text_loaded = 0
         self._loaded = threading.Event()
         self._abort = False
         self._thread: threading.Thread | None = None
         self._bulk: list = []
         self.error: BaseException | None = None
-        # The predicates the queries can read (None: any, or not asked for): the store needs no
-        # other statements. Handing them over costs the main thread time the load from disk
-        # does not (1m: 30% more time for a tenth less memory; benchmarks/results.md).
         self.reads = predicates_read_by_all(
-            [c.query for c in constraints] + [c.focus_query for c in constraints if c.focus_query]
-        ) if low_memory else None
+            [c.query for c in constraints] + [c.focus_query for c in constraints if c.focus_query])
 
     def start(self, bulk_files: list[tuple[str, ox.RdfFormat, str]]) -> None:
         """Start the worker; BULK_FILES (path, format, base IRI) are loaded straight from disk."""
@@ -221,9 +224,24 @@ class SparqlRunner:
         self._thread.start()
 
     def add(self, quads) -> None:
-        """Quads the main thread parsed (a list); the worker adds them once the files from disk
-        are in. Call before ready()."""
+        """Quads for the store (a list); the worker adds them once the files from disk are in.
+        Call before ready()."""
         self._extras.put(quads)
+
+    def add_read(self, quads) -> None:
+        """add() of those QUADS whose predicate the queries can read."""
+        reads = self.reads
+        self.add(list(quads) if reads is None else [q for q in quads if q.predicate.value in reads])
+
+    def add_text(self, text: bytes, rdf_format: ox.RdfFormat, base_iri: str) -> None:
+        """Statements as text (whole lines of N-Triples without blank nodes), which the worker
+        parses itself with the GIL released. Call before ready()."""
+        self.text_given += len(text)
+        self._extras.put((text, rdf_format, base_iri))
+
+    def text_waiting(self) -> int:
+        """Bytes of text handed over that the worker has not parsed yet."""
+        return self.text_given - self.text_loaded
 
     def ready(self) -> None:
         """Everything is added: the worker may complete the store and start the queries."""
@@ -241,10 +259,15 @@ class SparqlRunner:
                 if self._abort:
                     return
                 self.store.load(path=path, format=rdf_format, base_iri=base_iri)
-            while (quads := self._extras.get()) is not None:
+            while (extra := self._extras.get()) is not None:
                 if self._abort:
                     return
-                self.store.extend(quads)
+                if type(extra) is tuple:
+                    text, rdf_format, base_iri = extra
+                    self.store.load(text, format=rdf_format, base_iri=base_iri)
+                    self.text_loaded += len(text)
+                else:
+                    self.store.extend(extra)
             if self._abort:
                 return
             self._loaded.set()

@@ -344,3 +344,33 @@ class Reader:
         if not digits:
             raise Unreadable("a number")
         return i
+
+
+# ------------------------------------------------------------------------ N-Triples text
+
+
+def predicate_tokens(reads: frozenset[str]) -> frozenset[bytes]:
+    """The predicates READS as N-Triples writes them: <IRI> in UTF-8."""
+    return frozenset(b"<" + iri.encode("utf-8") + b">" for iri in reads)
+
+
+def statements_read(text: bytes, tokens: frozenset[bytes]) -> bytes:
+    """The lines of N-Triples TEXT (whole lines) that a query reading only the predicates
+    TOKENS (predicate_tokens) may need: every line but those that are surely a statement of
+    another predicate. Surely means written plainly: a subject IRI, one space, a predicate IRI
+    without escapes, one space. Any other line is kept (comments, tabs, several spaces, \\u
+    escapes, blank lines): a line kept that no query reads costs memory, a line dropped that
+    one reads would lose a result. The parse that builds the index reads the file whole and
+    reports its syntax errors."""
+    return b"\n".join([
+        line for line in text.split(b"\n")
+        if (token := line.partition(b" ")[2].partition(b" ")[0]) in tokens
+        or not _surely_another_predicate(line, token)
+    ])
+
+
+def _surely_another_predicate(line: bytes, token: bytes) -> bool:
+    if token[:1] != b"<" or token.find(b">") != len(token) - 1 or b"\\" in token:
+        return False
+    subject = line[:line.find(b" ")]
+    return subject[:1] == b"<" and subject.find(b">") == len(subject) - 1

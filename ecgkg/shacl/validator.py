@@ -23,6 +23,7 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from urllib.request import url2pathname
 
@@ -33,6 +34,7 @@ from rdflib.term import Node
 
 from ecgkg.errors import EcgkgError
 from ecgkg.rdf.reader import (
+    line_chunks,
     parse_quads,
     rdf_format,
     read_bytes,
@@ -55,6 +57,7 @@ from ecgkg.shacl.model import (
     severity_name,
 )
 from ecgkg.shacl.sparql import SparqlConstraint, SparqlRunner, check_queries, result_messages
+from ecgkg.shacl.sparql_reads import predicate_tokens, statements_read
 from ecgkg.sources import (
     data_dir,
     display_path,
@@ -76,6 +79,9 @@ CONSTRAINT_PARAMETERS = tuple(
     )
 )
 ENGINES = ("fast", "pyshacl")
+# Statements parsed into the index between two hand-overs of text to the SPARQL worker (about
+# 60 ms at 1M triples; the worker parses about as much text meanwhile).
+INDEX_STEP = 20_000
 
 
 def node_key(term) -> str:
@@ -169,37 +175,82 @@ def replaces_context(quads: list, typed_file, validated: int) -> bool:
     return False
 
 
-def load_index(files: list[Path], context: list[Path] | None, runner: SparqlRunner | None) -> Data:
-    """The fast engine's load.
+class TextFeed:
+    """The N-Triples files PATHS' statements of the predicates TOKENS, picked out of their text
+    (statements_read) and handed to RUNNER's worker a little ahead of it (top_up): few bytes of
+    text are held at once, so a large file costs no memory; then ON_DONE()."""
 
-    By default files without blank nodes go to the store straight from disk in the worker
-    thread while this thread parses them into the index; the others (usually the small ones)
-    are parsed first and handed over, so the store is complete, and its queries can start,
-    early. With low_memory, when the SPARQL constraints read only some predicates
-    (runner.reads), this thread parses each file once, into the index, and hands the worker
-    the statements of those predicates as it goes: the store holds no more than its queries
-    can read."""
+    CHUNK = 1 << 20
+    AHEAD = 8 << 20
+
+    def __init__(self, runner: SparqlRunner, paths: list[Path], tokens: frozenset[bytes]) -> None:
+        self.runner = runner
+        self.tokens = tokens
+        self.chunks = ((chunk, graph_iri(path)) for path in paths
+                       for chunk in line_chunks(path, self.CHUNK))
+        self.on_done = None
+
+    def top_up(self, ahead: int | None = AHEAD) -> None:
+        """Hand over chunks until AHEAD bytes wait for the worker (None: all of them)."""
+        while self.chunks is not None and (ahead is None or self.runner.text_waiting() < ahead):
+            found = next(self.chunks, None)
+            if found is None:
+                self.chunks = None
+                if self.on_done is not None:
+                    self.on_done()
+                return
+            chunk, base = found
+            self.runner.add_text(statements_read(chunk, self.tokens), ox.RdfFormat.N_TRIPLES, base)
+
+    def finish(self) -> None:
+        self.top_up(None)
+
+
+def load_index(files: list[Path], context: list[Path] | None, runner: SparqlRunner | None) -> Data:
+    """The fast engine's load: the index here, the SPARQL store in the runner's worker.
+
+    The store is complete, and its queries start, early: the worker loads files without blank
+    nodes straight from disk (GIL released) while this thread parses them into the index; the
+    others (usually the small ones) are parsed first and handed over. When the queries read
+    only some predicates (runner.reads), the store gets only their statements: an N-Triples
+    file's lines of those predicates are picked out of its text (TextFeed) and parsed by the
+    worker, handed over a little ahead of it between this thread's batches of parsing, and
+    parsed files are picked as they are handed over. With runner.low_memory the other files
+    are picked too, as this thread parses them into the index (none is loaded whole or held
+    parsed); the queries then start after this thread's parse."""
     index = Index()
     reads = runner.reads if runner is not None else None
-    feed = runner.add if reads is not None else None
-    bulk: set[Path] = set()
+    feed = runner.add if reads is not None and runner.low_memory else None
+    bulk: set[Path] = set()  # no blank nodes: parsed from disk, here and for the store
+    as_text: list[Path] = []
     parsed: dict[Path, list] = {}
     for number, path in enumerate(files):
-        rdf_format(path)
+        syntax = rdf_format(path)
         if surely_without_blank_nodes(path):
-            bulk.add(path)  # parsed from disk, here (less memory, faster) and for the store
+            bulk.add(path)
+            if reads is not None and syntax == ox.RdfFormat.N_TRIPLES:
+                as_text.append(path)
         elif runner is not None and feed is None:
             parsed[path] = list(parse_quads(path, read_bytes(path), file_label(number)))
+    fed = feed is not None and any(path not in as_text for path in files)
     hierarchy = [ox.Quad(t.subject, t.predicate, t.object) for t in class_hierarchy()]
+    texts = TextFeed(runner, as_text, predicate_tokens(reads)) if as_text else None
+
+    def complete() -> None:  # the store has everything: its queries may start
+        runner.add(hierarchy)
+        if not context:
+            runner.ready()
+
     if runner is not None:
         runner.start([(str(p), rdf_format(p), graph_iri(p)) for p in files
-                      if p in bulk and feed is None])
+                      if p in bulk and p not in as_text and feed is None])
         for quads in parsed.values():
-            runner.add(quads)
-        if feed is None:  # the store is complete before this thread's parse: queries start
-            runner.add(hierarchy)
-            if not context:
-                runner.ready()
+            runner.add_read(quads)
+        if not fed:
+            if texts is None:
+                complete()
+            else:
+                texts.on_done = complete
     count = 0
     loaded: list[Path] = []
     for number, path in enumerate(files):
@@ -209,9 +260,21 @@ def load_index(files: list[Path], context: list[Path] | None, runner: SparqlRunn
             quads = parse_quads(path, None, blank_nodes=False)
         else:
             quads = parse_quads(path, read_bytes(path), file_label(number))
-        count += index.add(quads, len(loaded), feed, reads)
+        file_feed = None if path in as_text else feed
+        if texts is None:
+            count += index.add(quads, len(loaded), file_feed, reads)
+        else:
+            quads = iter(quads)
+            while True:
+                texts.top_up()
+                added = index.add(islice(quads, INDEX_STEP), len(loaded), file_feed, reads)
+                if not added:
+                    break
+                count += added
         loaded.append(path)
-    if feed is not None:
+    if texts is not None:
+        texts.finish()
+    if fed:
         feed(hierarchy)
         if not context:
             runner.ready()
@@ -223,7 +286,7 @@ def load_index(files: list[Path], context: list[Path] | None, runner: SparqlRunn
         index.add(quads, len(loaded), feed, reads)
         loaded.append(path)
         if runner is not None and feed is None:
-            runner.add(quads)
+            runner.add_read(quads)
     index.add(hierarchy)
     if runner is not None:
         runner.ready()
@@ -543,9 +606,10 @@ def validate(
     than the bundled ones are checked (the bundled ones are checked by the test suite).
 
     low_memory (fast engine): the SPARQL constraints' store holds only the statements of the
-    predicates their queries can read (when they name them all), handed over from the one
-    parse instead of loaded from disk beside it: less memory, more time (at 1m 477 instead of
-    544 MiB, and 9.7 instead of 7.5 s). The results are the same.
+    predicates their queries can read (when they name them all) from files of every format,
+    picked as the one parse goes, not only from N-Triples files and files with blank nodes,
+    as by default (see load_index): less memory for Turtle and other formats, more time. The
+    results are the same.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
