@@ -120,10 +120,11 @@ def test_benchmark_processes_run_the_checkout_under_test(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory, esco_dir: Path):
-    """`run.py --quick --repeat 1` on the smallest size, with every workload."""
+    """`run.py --quick --repeat 1 --query-runs 2` on the smallest size, with every workload."""
     folder = tmp_path_factory.mktemp("run")
     output = folder / "results.md"
     command = [sys.executable, str(BENCHMARKS / "run.py"), "--quick", "--repeat", "1",
+               "--query-runs", "2",
                "--sizes", "2k", "--work", str(folder / "work"), "--output", str(output),
                "--esco", str(esco_dir)]
     done = subprocess.run(command, check=False, capture_output=True, text=True, cwd=ROOT,
@@ -183,6 +184,11 @@ def test_run_reports_machine_targets_and_checks(quick_run):
     assert re.search(r"load 2k: after each load the server held the [\d,]+ triples", text)
     raw = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
     assert raw["sizes"] == ["2k"] and len(raw["fixtures"]) == len(fixtures)
+    # each query ran twice in each process (--query-runs 2), and its figure is their median
+    assert "--query-runs 2," in text
+    query_runs = [run for row in raw["rows"] if row["workload"] == "query"
+                  for runs in row["runs"].values() for run in runs if run["status"] == "ok"]
+    assert len(query_runs) >= len(library()) and all(run["runs"] == 2 for run in query_runs)
 
 
 def test_run_refuses_a_size_that_does_not_fit_in_memory():
