@@ -8,11 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ecgkg.cli import main
 from ecgkg.errors import EXIT_ERROR, EcgkgError
 from ecgkg.rdf.formats import OX_FORMATS, RDF_SUFFIXES, SYNTAXES
-from ecgkg.rdf.reader import read_quads
+from ecgkg.rdf.reader import line_chunks, read_quads
 from ecgkg.sources import display_path
 
 BROKEN = {
@@ -118,3 +120,16 @@ def test_collections_count_as_blank_nodes():
     assert not without_blank_nodes(Path("a.ttl"), b"<a:s> <a:p> [ <a:q> 1 ] .\n")
     assert not without_blank_nodes(Path("a.nt"), b"_:b <a:p> <a:o> .\n")
     assert not without_blank_nodes(Path("a.jsonld"), b"{}")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300).map(lambda b: b.replace(b"\r", b"")), st.integers(1, 40))
+def test_line_chunks_are_the_file_in_whole_lines(tmp_path_factory, data, size):
+    """line_chunks (the validator's N-Triples text, a piece at a time): the pieces make the
+    file, and each but the last ends with a line's end."""
+    path = tmp_path_factory.mktemp("chunks") / "f.nt"
+    path.write_bytes(data)
+    chunks = list(line_chunks(path, size))
+    assert b"".join(chunks) == data
+    assert all(chunk.endswith(b"\n") for chunk in chunks[:-1])
+    assert b"" not in chunks

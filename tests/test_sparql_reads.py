@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecgkg.rdf.reader import line_chunks
 from ecgkg.shacl.engine import plan
 from ecgkg.shacl.sparql_reads import (
     ALWAYS,
@@ -175,14 +174,3 @@ def test_statements_read_loses_no_statement_of_a_read_predicate(lines):
     assert after <= before
     assert {q for q in before if q.predicate.value in READ} <= after
     assert all(q.predicate.value not in READ for q in before - after)
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.binary(max_size=300).map(lambda b: b.replace(b"\r", b"")), st.integers(1, 40))
-def test_line_chunks_are_the_file_in_whole_lines(tmp_path_factory, data, size):
-    path = tmp_path_factory.mktemp("chunks") / "f.nt"
-    path.write_bytes(data)
-    chunks = list(line_chunks(path, size))
-    assert b"".join(chunks) == data
-    assert all(chunk.endswith(b"\n") for chunk in chunks[:-1])
-    assert b"" not in chunks
