@@ -327,6 +327,28 @@ def test_the_store_holds_what_the_queries_read_with_the_same_results(
         assert handed == []
 
 
+def test_a_store_that_fails_to_load_text_stops_the_run(generated_plain: Path, monkeypatch):
+    """The worker fails on the text it is handed: the run stops with one line (exit 2), and the
+    rest of the text is not handed to a worker that is gone."""
+    from ecgkg.errors import EcgkgError
+    from ecgkg.shacl import sparql, validator
+
+    handed: list[int] = []
+    stock_add_text = sparql.SparqlRunner.add_text
+
+    def add_text(self, text, *rest):
+        handed.append(len(text))
+        stock_add_text(self, b"not N-Triples\n" if len(handed) == 1 else text, *rest)
+
+    monkeypatch.setattr(sparql.SparqlRunner, "add_text", add_text)
+    monkeypatch.setattr(validator.TextFeed, "CHUNK", 4096)
+    monkeypatch.setattr(validator.TextFeed, "AHEAD", 8192)
+    with pytest.raises(EcgkgError, match="loading the SPARQL store failed"):
+        validate([generated_plain, ontology_dir()])
+    whole = sum(path.stat().st_size for path in generated_plain.glob("*.nt"))
+    assert 1 <= len(handed) and sum(handed) < whole / 4, (len(handed), sum(handed), whole)
+
+
 # ------------------------------------------------------------------------------ every feature
 
 EDGE_SHAPES = """\

@@ -191,8 +191,10 @@ class TextFeed:
         self.on_done = None
 
     def top_up(self, ahead: int | None = AHEAD) -> None:
-        """Hand over chunks until AHEAD bytes wait for the worker (None: all of them)."""
-        while self.chunks is not None and (ahead is None or self.runner.text_waiting() < ahead):
+        """Hand over chunks until AHEAD bytes wait for the worker (None: all of them); none
+        once the worker has failed (finish() reports it)."""
+        while (self.chunks is not None and self.runner.error is None
+               and (ahead is None or self.runner.text_waiting() < ahead)):
             found = next(self.chunks, None)
             if found is None:
                 self.chunks = None
