@@ -977,10 +977,9 @@ WHY = {
              "files' own graphs are loaded only for a query that names graphs, and those of "
              "the ontology's two files); ecgkg's own cost is a few milliseconds a query (prefix "
              "and SERVICE checks, the bounded worker thread): rows are the engine's solutions. "
-             "esco-concept-links at 10M now takes 0.2 s in both (5.2 s before its class label "
-             "moved into an inner OPTIONAL), so what is left over is ecgkg's fixed cost and "
-             "the Python row per solution (7,545 rows of six terms, some 60 ms), which "
-             "pyoxigraph's own loop does not build.",
+             "A query of a tenth of a second varies by a third from one run to the next at "
+             "10M: with --query-runs 1 a ratio near the target says little (at 10M "
+             "esco-concept-links read 1.42x over 3 single runs, 0.98x over 3 x 3).",
     "validate": "pySHACL evaluates every SPARQL-based constraint once per focus node and "
                 "re-parses the query text each time (rdflib's pyparsing SPARQL parser, ~30 ms a "
                 "call), so plain pySHACL is far slower than ecgkg, which evaluates the "
