@@ -267,6 +267,25 @@ def generated_turtle(generated_plain: Path, tmp_path_factory) -> Path:
     return folder
 
 
+def text_handed(monkeypatch, first: bytes | None = None) -> list[int]:
+    """The sizes of the texts handed to the SPARQL worker in each validation that follows, in
+    chunks of 4 kB at most 8 kB ahead of it (many hand-overs at this size); FIRST, if given,
+    replaces the first text."""
+    from ecgkg.shacl import sparql, validator
+
+    handed: list[int] = []
+    stock_add_text = sparql.SparqlRunner.add_text
+
+    def add_text(self, text, *rest):
+        handed.append(len(text))
+        stock_add_text(self, first if first is not None and len(handed) == 1 else text, *rest)
+
+    monkeypatch.setattr(sparql.SparqlRunner, "add_text", add_text)
+    monkeypatch.setattr(validator.TextFeed, "CHUNK", 4096)
+    monkeypatch.setattr(validator.TextFeed, "AHEAD", 8192)
+    return handed
+
+
 def store_sizes(monkeypatch) -> list[int]:
     """The number of statements in the SPARQL store of each validation that follows."""
     from ecgkg.shacl import sparql
@@ -294,18 +313,12 @@ def test_the_store_holds_what_the_queries_read_with_the_same_results(
     that holds everything, which the tests compare with pySHACL. Without the ontology among
     the files, the class hierarchy reaches the store only from the validator (a Presentation
     is an AgendaItem)."""
-    from ecgkg.shacl import sparql, validator
+    from ecgkg.shacl import sparql
 
     folder = request.getfixturevalue(fixture)
     paths = [folder, ontology_dir()] if ontology else [folder]
     sizes = store_sizes(monkeypatch)
-    handed: list[int] = []
-    stock_add_text = sparql.SparqlRunner.add_text
-    monkeypatch.setattr(sparql.SparqlRunner, "add_text",
-                        lambda self, text, *rest: (handed.append(len(text)),
-                                                   stock_add_text(self, text, *rest)))
-    monkeypatch.setattr(validator.TextFeed, "CHUNK", 4096)
-    monkeypatch.setattr(validator.TextFeed, "AHEAD", 8192)
+    handed = text_handed(monkeypatch)
     picked = validate(paths)
     low = validate(paths, low_memory=True)
     with monkeypatch.context() as whole_store:
@@ -331,18 +344,8 @@ def test_a_store_that_fails_to_load_text_stops_the_run(generated_plain: Path, mo
     """The worker fails on the text it is handed: the run stops with one line (exit 2), and the
     rest of the text is not handed to a worker that is gone."""
     from ecgkg.errors import EcgkgError
-    from ecgkg.shacl import sparql, validator
 
-    handed: list[int] = []
-    stock_add_text = sparql.SparqlRunner.add_text
-
-    def add_text(self, text, *rest):
-        handed.append(len(text))
-        stock_add_text(self, b"not N-Triples\n" if len(handed) == 1 else text, *rest)
-
-    monkeypatch.setattr(sparql.SparqlRunner, "add_text", add_text)
-    monkeypatch.setattr(validator.TextFeed, "CHUNK", 4096)
-    monkeypatch.setattr(validator.TextFeed, "AHEAD", 8192)
+    handed = text_handed(monkeypatch, first=b"not N-Triples\n")
     with pytest.raises(EcgkgError, match="loading the SPARQL store failed"):
         validate([generated_plain, ontology_dir()])
     whole = sum(path.stat().st_size for path in generated_plain.glob("*.nt"))
